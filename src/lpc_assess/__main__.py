@@ -1,0 +1,3 @@
+from lpc_assess.cli import main
+
+main()

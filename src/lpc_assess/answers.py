@@ -1,0 +1,215 @@
+"""One person's answers: the file model, loading with diagnostics, and writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from lpc_assess.diagnostics import Diagnostic, InputError
+from lpc_assess.framework import SLUG_PATTERN, Framework
+from lpc_assess.loading import Document, describe, did_you_mean, display_path, load_document
+from lpc_assess.modelerrors import pydantic_diagnostics
+
+SKIP = "skip"
+RELATIONSHIPS = ("self", "manager", "peer", "direct-report", "other")
+_RELATIONSHIP_SYNONYMS = {
+    "self": "self", "myself": "self", "me": "self", "self-assessment": "self",
+    "manager": "manager", "line manager": "manager", "line-manager": "manager",
+    "supervisor": "manager", "boss": "manager",
+    "peer": "peer", "peers": "peer", "colleague": "peer", "colleagues": "peer",
+    "direct-report": "direct-report", "direct report": "direct-report",
+    "direct reports": "direct-report", "direct-reports": "direct-report",
+    "report": "direct-report", "reports": "direct-report",
+    "other": "other", "others": "other",
+}
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+def normalise_relationship(value: str) -> str | None:
+    """`Line Manager` -> `manager`; None when the value is not a known relationship."""
+    key = " ".join(value.strip().lower().replace("_", " ").split())
+    return _RELATIONSHIP_SYNONYMS.get(key) or _RELATIONSHIP_SYNONYMS.get(key.replace(" ", "-"))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Respondent(_Strict):
+    id: Id | None = Field(None, description="Required in a batch; defaults to the file name.")
+    name: Text | None = None
+
+
+class Rater(_Strict):
+    subject: Id = Field(description="The respondent id of the person being rated.")
+    relationship: Id = Field(description="self, manager, peer, direct-report or other.")
+
+
+class AnswersFile(_Strict):
+    """The contents of an answers file (YAML or JSON)."""
+
+    framework: Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+    framework_version: Text | None = None
+    respondent: Respondent | None = None
+    rater: Rater | None = None
+    started: dt.datetime | None = Field(None, strict=False)
+    completed: dt.datetime | None = Field(None, strict=False,
+                                          description="Absent while still in progress.")
+    answers: dict[str, int | None | str] = Field(
+        default_factory=dict,
+        description="Indicator id -> a whole number on the scale, 'skip', or null (unanswered).",
+    )
+    notes: dict[str, Text] = Field(default_factory=dict,
+                                   description="Free text by indicator or theme id.")
+    pledge: Text | None = None
+
+
+@dataclass
+class Response:
+    """A response ready for scoring: answers are ints, None for an explicit skip.
+
+    Indicators that are absent from `answers` are unanswered.
+    """
+
+    framework_id: str
+    framework_version: str | None = None
+    respondent_id: str | None = None
+    respondent_name: str | None = None
+    subject: str | None = None
+    relationship: str | None = None
+    started: dt.datetime | None = None
+    completed: dt.datetime | None = None
+    answers: dict[str, int | None] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    pledge: str | None = None
+    source: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        """The answers-file structure of this response (for YAML or JSON)."""
+        data: dict[str, Any] = {"framework": self.framework_id}
+        if self.framework_version is not None:
+            data["framework_version"] = self.framework_version
+        respondent = {k: v for k, v in (("id", self.respondent_id), ("name", self.respondent_name))
+                      if v is not None}
+        if respondent:
+            data["respondent"] = respondent
+        if self.subject is not None and self.relationship is not None:
+            data["rater"] = {"subject": self.subject, "relationship": self.relationship}
+        for key in ("started", "completed"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value.isoformat().replace("+00:00", "Z")
+        data["answers"] = {k: (SKIP if v is None else v) for k, v in self.answers.items()}
+        if self.notes:
+            data["notes"] = dict(self.notes)
+        if self.pledge:
+            data["pledge"] = self.pledge
+        return data
+
+
+def _check_value(doc: Document, framework: Framework, key: str, value: Any) -> Diagnostic | None:
+    scale = framework.scale
+    loc = ("answers", key)
+    if value is None or value == SKIP:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        else:
+            return doc.error(loc, "invalid-answer",
+                             f"answer to {key!r} must be a whole number from {scale.min} to "
+                             f"{scale.max} or 'skip', not {describe(value)}")
+    if not scale.min <= value <= scale.max:
+        return doc.error(loc, "answer-out-of-scale",
+                         f"answer {value} to {key!r} is outside the scale {scale.min}..{scale.max}")
+    return None
+
+
+def parse_answers(doc: Document, framework: Framework) -> tuple[Response, list[Diagnostic]]:
+    """Check a loaded answers document against `framework`; the Response and warnings.
+
+    Raises InputError with every error found.
+    """
+    problems = pydantic_diagnostics(AnswersFile, doc.data, doc)
+    if problems:
+        raise InputError(problems)
+    spec = AnswersFile.model_validate(doc.data)
+    errors: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
+    if spec.framework != framework.id:
+        errors.append(doc.error(("framework",), "framework-mismatch",
+                                f"answers are for framework {spec.framework!r}, not "
+                                f"{framework.id!r} (use --framework)"))
+        raise InputError(errors)
+    if spec.framework_version is not None and spec.framework_version != framework.version:
+        warnings.append(doc.warning(("framework_version",), "version-mismatch",
+                                    f"answers were given to version {spec.framework_version} of "
+                                    f"{framework.id!r}; scoring with version {framework.version}"))
+    known = set(framework.indicator_ids)
+    answers: dict[str, int | None] = {}
+    for key, value in spec.answers.items():
+        if key not in known:
+            errors.append(doc.error(("answers", key), "unknown-indicator",
+                                    f"unknown indicator {key!r}"
+                                    f"{did_you_mean(key, framework.indicator_ids)}", key=True))
+            continue
+        problem = _check_value(doc, framework, key, value)
+        if problem:
+            errors.append(problem)
+        elif value == SKIP:
+            if framework.scale.skip is None:
+                errors.append(doc.error(("answers", key), "skip-not-allowed",
+                                        f"{key!r} is skipped, but this framework offers no skip "
+                                        "answer"))
+            else:
+                answers[key] = None
+        elif value is not None:
+            answers[key] = int(value)  # type: ignore[arg-type]
+    note_keys = known | {t.id for t in framework.themes}
+    for key in spec.notes:
+        if key not in note_keys:
+            errors.append(doc.error(("notes", key), "unknown-note",
+                                    f"note for {key!r}, which is neither an indicator nor a theme"
+                                    f"{did_you_mean(key, sorted(note_keys))}", key=True))
+    relationship = None
+    if spec.rater is not None:
+        relationship = normalise_relationship(spec.rater.relationship)
+        if relationship is None:
+            errors.append(doc.error(("rater", "relationship"), "unknown-relationship",
+                                    f"unknown relationship {spec.rater.relationship!r}: use one of "
+                                    + ", ".join(RELATIONSHIPS)))
+    if errors:
+        raise InputError(errors)
+    respondent = spec.respondent or Respondent()
+    response = Response(
+        framework_id=spec.framework, framework_version=spec.framework_version,
+        respondent_id=respondent.id, respondent_name=respondent.name,
+        subject=spec.rater.subject if spec.rater else None, relationship=relationship,
+        started=spec.started, completed=spec.completed, answers=answers,
+        notes=dict(spec.notes), pledge=spec.pledge, source=doc.path,
+    )
+    return response, warnings
+
+
+def load_answers(path: Path, framework: Framework) -> tuple[Response, list[Diagnostic]]:
+    """Read and check one answers file (YAML, or JSON by extension)."""
+    doc = load_document(path, label=display_path(path))
+    return parse_answers(doc, framework)
+
+
+def dump_answers(response: Response, *, fmt: str = "yaml") -> str:
+    """Answers-file text for `response`, in YAML (default) or JSON."""
+    data = response.to_data()
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    import yaml
+
+    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88))

@@ -1,0 +1,53 @@
+"""Empty answers templates: a CSV header, or a YAML answers file to fill in."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from lpc_assess.framework import Framework
+
+
+def blank_csv(framework: Framework) -> str:
+    """A header row of `id`, `name` and one column per indicator, headed `id: statement`.
+
+    `batch` matches these headers back to the indicators by their id prefix
+    (see tabular.py), so the statement text is there for the person filling it in.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "name", *(i.id for i in framework.indicators)])
+    writer.writerow(["", "", *(i.statement for i in framework.indicators)])
+    return out.getvalue()
+
+
+def blank_yaml(framework: Framework) -> str:
+    """An answers file listing every indicator, unanswered, with the scale in comments."""
+    import json
+
+    scale = framework.scale
+    labels = ", ".join(f"{k} = {v}" for k, v in sorted(scale.labels.items()))
+    skip = f", or skip ({scale.skip})" if scale.skip else ""
+    q = json.dumps  # a JSON string is a valid YAML double-quoted scalar
+    lines = [
+        f"# Answers for {framework.title} (version {framework.version}).",
+        f"# Answer each statement with a number: {labels}{skip}.",
+        "# Leave a value empty to leave it unanswered.",
+        f"framework: {framework.id}",
+        f"framework_version: {q(framework.version)}",
+        "respondent:",
+        "  id:           # your id, e.g. alex-smith",
+        "answers:",
+    ]
+    for theme in framework.themes:
+        lines.append(f"  # {theme.title}")
+        for indicator in theme.indicators:
+            statement = " ".join(indicator.statement.split())
+            lines.append(f"  # {statement}")
+            lines.append(f"  {indicator.id}:")
+    lines += ["notes: {}", "pledge:", ""]
+    return "\n".join(lines)
+
+
+def blank_text(framework: Framework, fmt: str) -> str:
+    return blank_csv(framework) if fmt == "csv" else blank_yaml(framework)

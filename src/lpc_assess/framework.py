@@ -1,0 +1,409 @@
+"""The framework: its pydantic model, its rules, and loading it from a folder.
+
+`check_framework(path)` returns every diagnostic for a framework (for
+`validate`); `load_framework(spec)` returns a usable `Framework` or raises
+`InputError` (for every other command).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
+
+from lpc_assess.diagnostics import Diagnostic, InputError, has_errors
+from lpc_assess.files import inside
+from lpc_assess.loading import Document, display_path, error, load_document
+from lpc_assess.modelerrors import pydantic_diagnostics
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+LONG_STATEMENT = 200
+FEW_INDICATORS = 3
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+Weight = Annotated[float, Field(gt=0, description="Weight, greater than 0. Default 1.")]
+Share = Annotated[float, Field(gt=0, le=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+class Indicator(_Strict):
+    """One statement of the questionnaire."""
+
+    id: Slug = Field(description="Slug, unique across the whole framework.")
+    statement: Text = Field(description="First-person statement the questionnaire asks.")
+    help: Text | None = Field(None, description="Longer explanation, shown on '?'.")
+    reverse: bool = Field(False, description="True when agreeing is the weaker answer.")
+    weight: Weight = 1.0
+    actions: list[Text] = Field(default_factory=list,
+                                description="Development suggestions shown when a priority.")
+
+
+class Theme(_Strict):
+    """A group of indicators: a theme file, or an inline mapping in `themes`."""
+
+    id: Slug
+    title: Text
+    summary: Text | None = None
+    weight: Weight = 1.0
+    reflection: Text | None = Field(None, description="A free-text question after the theme.")
+    min_answered: Share | None = Field(None, description="Overrides scoring.min_answered.")
+    indicators: list[Indicator]
+
+
+class Scale(_Strict):
+    min: int
+    max: int
+    labels: dict[int, Text] = Field(description="One label for every point from min to max.")
+    skip: Text | None = Field(None, description="Label of the skip answer, if one is offered.")
+
+
+class Scoring(_Strict):
+    min_answered: Share = Field(0.5, description="Share of a theme's indicators needed for a score.")
+
+
+class Band(_Strict):
+    id: Slug
+    label: Text
+    from_: float = Field(alias="from", description="Lowest percent (0-100) in this band.")
+
+
+class Resource(_Strict):
+    title: Text
+    url: Text = Field(description="An http(s) address.")
+    description: Text | None = None
+    themes: list[Slug] = Field(default_factory=list, description="Theme ids it helps with.")
+
+
+def _theme_entry_kind(value: Any) -> str:
+    return "file" if isinstance(value, str) else "inline"
+
+
+ThemeEntry = Annotated[
+    Annotated[Text, Tag("file")] | Annotated[Theme, Tag("inline")],
+    Discriminator(_theme_entry_kind),
+]
+
+
+class FrameworkFile(_Strict):
+    """The contents of `framework.yaml`."""
+
+    id: Slug
+    title: Text
+    version: Text = Field(description='A string, e.g. "1.0"; recorded in every answers file.')
+    description: Text | None = None
+    scale: Scale
+    scoring: Scoring = Field(default_factory=Scoring)
+    bands: list[Band]
+    themes: list[ThemeEntry] = Field(description="Theme file names next to this file, or inline themes.")
+    resources: list[Resource] = Field(default_factory=list)
+
+
+@dataclass
+class Framework:
+    """A framework with its theme files resolved: what scoring and reports use."""
+
+    id: str
+    title: str
+    version: str
+    description: str | None
+    scale: Scale
+    scoring: Scoring
+    bands: list[Band]
+    themes: list[Theme]
+    resources: list[Resource]
+    source: Path | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @cached_property
+    def indicators(self) -> list[Indicator]:
+        return [indicator for theme in self.themes for indicator in theme.indicators]
+
+    @cached_property
+    def indicator_ids(self) -> list[str]:
+        return [indicator.id for indicator in self.indicators]
+
+    @cached_property
+    def theme_of(self) -> dict[str, Theme]:
+        return {i.id: theme for theme in self.themes for i in theme.indicators}
+
+    def min_answered(self, theme: Theme) -> float:
+        return theme.min_answered if theme.min_answered is not None else self.scoring.min_answered
+
+    def label(self, value: int) -> str:
+        return self.scale.labels.get(value, str(value))
+
+    def as_dict(self) -> dict[str, Any]:
+        """The framework's own structure, as `show --format json` prints it."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "version": self.version,
+            "description": self.description,
+            "scale": self.scale.model_dump(),
+            "scoring": self.scoring.model_dump(),
+            "bands": [band.model_dump(by_alias=True) for band in self.bands],
+            "themes": [theme.model_dump() for theme in self.themes],
+            "resources": [resource.model_dump() for resource in self.resources],
+        }
+
+
+@dataclass
+class FrameworkCheck:
+    """The result of checking one framework: the framework if usable, and every diagnostic."""
+
+    path: str
+    framework: Framework | None
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class _PlacedTheme:
+    theme: Theme
+    doc: Document
+    loc: tuple[str | int, ...]
+
+
+def check_framework(path: Path) -> FrameworkCheck:
+    """Load and check the framework at `path` (a folder or its `framework.yaml`)."""
+    file = path / "framework.yaml" if path.is_dir() else path
+    shown = display_path(file)
+    try:
+        doc = load_document(file, label=shown)
+    except InputError as exc:
+        return FrameworkCheck(shown, None, exc.diagnostics)
+    problems = pydantic_diagnostics(FrameworkFile, doc.data, doc)
+    if problems:
+        return FrameworkCheck(shown, None, problems)
+    spec = FrameworkFile.model_validate(doc.data)
+    diagnostics: list[Diagnostic] = []
+    placed = _resolve_themes(spec, doc, file.parent, diagnostics)
+    diagnostics.extend(_framework_rules(spec, doc, placed))
+    framework = None
+    if not has_errors(diagnostics):
+        framework = Framework(
+            id=spec.id, title=spec.title, version=spec.version, description=spec.description,
+            scale=spec.scale, scoring=spec.scoring, bands=spec.bands,
+            themes=[p.theme for p in placed], resources=spec.resources, source=file,
+            warnings=[d for d in diagnostics if d.severity == "warning"],
+        )
+    return FrameworkCheck(shown, framework, diagnostics)
+
+
+def _resolve_themes(spec: FrameworkFile, doc: Document, folder: Path,
+                    diagnostics: list[Diagnostic]) -> list[_PlacedTheme]:
+    placed: list[_PlacedTheme] = []
+    for i, entry in enumerate(spec.themes):
+        loc: tuple[str | int, ...] = ("themes", i)
+        if isinstance(entry, Theme):
+            placed.append(_PlacedTheme(entry, doc, loc))
+            continue
+        target = folder / entry
+        if Path(entry).is_absolute() or not inside(folder, target):
+            diagnostics.append(doc.error(loc, "theme-outside",
+                                         f"theme file {entry!r} is outside the framework folder"))
+            continue
+        if not target.exists():
+            diagnostics.append(doc.error(loc, "theme-missing", f"theme file {entry!r} does not exist"))
+            continue
+        try:
+            theme_doc = load_document(target, label=display_path(target))
+        except InputError as exc:
+            diagnostics.extend(exc.diagnostics)
+            continue
+        problems = pydantic_diagnostics(Theme, theme_doc.data, theme_doc)
+        if problems:
+            diagnostics.extend(problems)
+            continue
+        placed.append(_PlacedTheme(Theme.model_validate(theme_doc.data), theme_doc, ()))
+    return placed
+
+
+def _framework_rules(spec: FrameworkFile, doc: Document,
+                     placed: Sequence[_PlacedTheme]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    scale = spec.scale
+    if scale.min >= scale.max:
+        out.append(doc.error(("scale", "min"), "scale-range",
+                             f"scale.min ({scale.min}) must be below scale.max ({scale.max})"))
+    else:
+        if scale.max - scale.min > 100:
+            out.append(doc.error(("scale", "max"), "scale-range",
+                                 "a scale may have at most 101 points"))
+        points = set(range(scale.min, scale.max + 1))
+        missing = sorted(points - set(scale.labels))
+        extra = sorted(set(scale.labels) - points)
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append("no label for " + ", ".join(map(str, missing)))
+            if extra:
+                parts.append("labels outside the scale for " + ", ".join(map(str, extra)))
+            out.append(doc.error(("scale", "labels"), "scale-labels",
+                                 f"labels must cover {scale.min}..{scale.max} exactly: "
+                                 + "; ".join(parts)))
+    out.extend(_band_rules(spec.bands, doc))
+    if not spec.themes:
+        out.append(doc.error(("themes",), "no-themes", "a framework needs at least one theme"))
+    out.extend(_theme_rules(placed))
+    theme_ids = {p.theme.id for p in placed}
+    for i, resource in enumerate(spec.resources):
+        if not re.match(r"^https?://[^\s/]+\S*$", resource.url):
+            out.append(doc.error(("resources", i, "url"), "resource-url",
+                                 f"resource URL {resource.url!r} must start with http:// or https://"))
+        for j, theme_id in enumerate(resource.themes):
+            if placed and theme_id not in theme_ids:
+                out.append(doc.error(("resources", i, "themes", j), "unknown-theme",
+                                     f"resource names theme {theme_id!r}, which this framework "
+                                     "does not have"))
+    return out
+
+
+def _band_rules(bands: Sequence[Band], doc: Document) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if not bands:
+        return [doc.error(("bands",), "bands-start", "at least one band is needed, starting at 0")]
+    if bands[0].from_ != 0:
+        out.append(doc.error(("bands", 0, "from"), "bands-start",
+                             f"the first band must start at 0, not {bands[0].from_:g}"))
+    seen: set[str] = set()
+    for i, band in enumerate(bands):
+        if band.id in seen:
+            out.append(doc.error(("bands", i, "id"), "duplicate-id", f"band id {band.id!r} is used twice"))
+        seen.add(band.id)
+        if not 0 <= band.from_ <= 100:
+            out.append(doc.error(("bands", i, "from"), "bands-range",
+                                 f"band {band.id!r} starts at {band.from_:g}; bands lie between 0 and 100"))
+        if i and band.from_ <= bands[i - 1].from_:
+            out.append(doc.error(("bands", i, "from"), "bands-order",
+                                 f"band {band.id!r} starts at {band.from_:g}, not above the band "
+                                 f"before it ({bands[i - 1].from_:g}); list bands in ascending order"))
+    return out
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _theme_rules(placed: Sequence[_PlacedTheme]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    theme_ids: dict[str, str] = {}
+    indicator_ids: dict[str, str] = {}
+    statements: dict[str, str] = {}
+    for p in placed:
+        theme, doc, base = p.theme, p.doc, p.loc
+        where = doc.error(base, "", "").where
+        if theme.id in theme_ids:
+            out.append(doc.error((*base, "id"), "duplicate-id",
+                                 f"theme id {theme.id!r} is already used at {theme_ids[theme.id]}"))
+        else:
+            theme_ids[theme.id] = where
+        if not theme.indicators:
+            out.append(doc.error((*base, "indicators"), "no-indicators",
+                                 f"theme {theme.id!r} has no indicators"))
+        elif len(theme.indicators) < FEW_INDICATORS:
+            out.append(doc.warning((*base, "indicators"), "few-indicators",
+                                   f"theme {theme.id!r} has {len(theme.indicators)} indicator(s); "
+                                   f"{FEW_INDICATORS} or more give a steadier score"))
+        for j, indicator in enumerate(theme.indicators):
+            loc = (*base, "indicators", j)
+            if indicator.id in indicator_ids:
+                out.append(doc.error((*loc, "id"), "duplicate-id",
+                                     f"indicator id {indicator.id!r} is already used at "
+                                     f"{indicator_ids[indicator.id]}"))
+            else:
+                indicator_ids[indicator.id] = doc.error((*loc, "id"), "", "").where
+            if not indicator.actions:
+                out.append(doc.warning(loc, "no-actions",
+                                       f"indicator {indicator.id!r} has no actions to suggest"))
+            key = _normal(indicator.statement)
+            if key in statements:
+                out.append(doc.warning((*loc, "statement"), "duplicate-statement",
+                                       f"the same statement as indicator {statements[key]!r}"))
+            else:
+                statements[key] = indicator.id
+            if len(indicator.statement) > LONG_STATEMENT:
+                out.append(doc.warning((*loc, "statement"), "long-statement",
+                                       f"statement is {len(indicator.statement)} characters; "
+                                       f"keep it under {LONG_STATEMENT}"))
+    return out
+
+
+# --- locating frameworks -------------------------------------------------------------------
+
+DEFAULT_FRAMEWORK = "personalised-care"
+
+
+def builtin_frameworks_dir() -> Path:
+    """The built-in frameworks: inside the installed package, or at the top of a checkout."""
+    packaged = Path(__file__).parent / "_data" / "frameworks"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "frameworks"
+
+
+def framework_file(spec: str | None) -> Path:
+    """Where the framework named by `--framework` lives: a folder, a file, or an id.
+
+    An id is looked up under `./frameworks/` first, then among the built-ins.
+    """
+    spec = spec or DEFAULT_FRAMEWORK
+    given = Path(spec)
+    if given.is_dir():
+        return given / "framework.yaml"
+    if given.is_file():
+        return given
+    if re.match(SLUG_PATTERN, spec):
+        for folder in (Path("frameworks"), builtin_frameworks_dir()):
+            candidate = folder / spec / "framework.yaml"
+            if candidate.is_file():
+                return candidate
+    known = ", ".join(sorted({f.id for f in discover_frameworks()})) or "none"
+    raise InputError([error(spec, None, "framework-not-found",
+                            f"no framework folder, file or id {spec!r} (known ids: {known})")])
+
+
+def load_framework(spec: str | None) -> Framework:
+    """The framework named by `--framework`, ready to use; InputError if it has errors."""
+    check = check_framework(framework_file(spec))
+    if check.framework is None:
+        raise InputError([d for d in check.diagnostics if d.severity == "error"])
+    return check.framework
+
+
+@dataclass
+class FrameworkInfo:
+    id: str
+    title: str
+    version: str
+    where: str
+    origin: str
+
+
+def discover_frameworks() -> list[FrameworkInfo]:
+    """Frameworks under `./frameworks/` and the built-ins, one entry each (local first)."""
+    found: list[FrameworkInfo] = []
+    seen: set[Path] = set()
+    for origin, folder in (("local", Path("frameworks")), ("built-in", builtin_frameworks_dir())):
+        if not folder.is_dir():
+            continue
+        for file in sorted(folder.glob("*/framework.yaml")):
+            if file.resolve() in seen:
+                continue
+            seen.add(file.resolve())
+            try:
+                doc = load_document(file)
+            except InputError:
+                continue
+            data = doc.data
+            found.append(FrameworkInfo(
+                id=str(data.get("id", file.parent.name)), title=str(data.get("title", "")),
+                version=str(data.get("version", "")), where=display_path(file.parent), origin=origin,
+            ))
+    return found

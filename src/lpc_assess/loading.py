@@ -1,0 +1,408 @@
+"""Reading untrusted input files: limits, encodings, and YAML with positions.
+
+Every file the tool reads goes through `read_text`, and every YAML or JSON
+document through `load_document`. The YAML is built from the parser's event
+stream by our own small builder, so that:
+
+* only the standard scalar tags are constructed (`yaml.safe_load` semantics;
+  `!!python/...` and any other tag is refused, nothing is ever executed);
+* nesting depth and the number of nodes, aliases expanded, are capped, so an
+  alias bomb or a 20,000-deep document is refused instead of exhausting memory;
+* duplicate keys are errors instead of silently keeping the last one;
+* each value and each mapping key keeps its line and column, so that problems
+  found later (by pydantic or by our own rules) point at the right place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lpc_assess.diagnostics import Diagnostic, InputError
+
+MAX_BYTES = 1 << 20  # 1 MiB
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+MAX_INT_DIGITS = 30
+
+Loc = tuple[str | int, ...]
+Position = tuple[int, int]
+
+_YAML_NS = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {f"{_YAML_NS}{name}" for name in ("null", "bool", "int", "float", "str", "timestamp")}
+_COLLECTION_TAGS = {f"{_YAML_NS}map", f"{_YAML_NS}seq"}
+
+try:  # libyaml is much faster when present; same semantics.
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+
+def error(path: str, position: Position | None, code: str, message: str) -> Diagnostic:
+    line, col = position if position else (None, None)
+    return Diagnostic(path, line, col, "error", code, message)
+
+
+def display_path(path: Path) -> str:
+    """How a path is shown in messages: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
+        return str(path)
+
+
+def read_bytes(path: Path, *, label: str | None = None, limit: int = MAX_BYTES) -> bytes:
+    """Read a whole input file of at most `limit` bytes, or raise InputError saying why not."""
+    shown = label or display_path(path)
+    try:
+        if not path.exists():
+            raise InputError([error(shown, None, "not-found", "no such file")])
+        if path.is_dir():
+            raise InputError([error(shown, None, "not-a-file", "is a folder, not a file")])
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError([error(shown, None, "too-large",
+                                    f"file is {size:,} bytes; the limit is {limit:,} bytes")])
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)  # special files can lie about their size
+    except InputError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputError([error(shown, None, "unreadable", f"cannot read: {reason}")]) from None
+    except RuntimeError:  # symlink loop on some Python versions
+        raise InputError([error(shown, None, "unreadable", "cannot read: symlink loop")]) from None
+    if len(raw) > limit:
+        raise InputError([error(shown, None, "too-large", f"file is over the {limit:,}-byte limit")])
+    return raw
+
+
+def _line_col(raw: bytes, offset: int) -> Position:
+    line = raw.count(b"\n", 0, offset) + 1
+    col = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def decode_text(raw: bytes, shown: str, *, encoding: str = "utf-8") -> str:
+    """Bytes to text: refuse binary files, NUL bytes, bad encodings; drop a BOM."""
+    if not raw.strip():
+        raise InputError([error(shown, None, "empty-file", "file is empty")])
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        head = raw[:1024]
+        controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+        if nul < 1024 and controls > len(head) // 20:
+            raise InputError([error(shown, None, "binary-file",
+                                    "looks like a binary file, not a text file")])
+        raise InputError([error(shown, _line_col(raw, nul), "nul-byte",
+                                "contains a NUL byte; text files cannot hold one")])
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig"):
+        encoding = "utf-8-sig"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding != "utf-8-sig":
+            raise InputError([error(shown, _line_col(raw, exc.start), "encoding",
+                                    f"is not valid {encoding}")]) from None
+        start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        bad = raw[start:start + 1].hex()
+        raise InputError([error(shown, _line_col(raw, start), "encoding",
+                                f"is not valid UTF-8 (byte 0x{bad}); save it as UTF-8")]) from None
+    except LookupError:
+        raise InputError([error(shown, None, "encoding",
+                                f"unknown encoding {encoding!r}")]) from None
+
+
+def read_text(path: Path, *, label: str | None = None, encoding: str = "utf-8") -> str:
+    return decode_text(read_bytes(path, label=label), label or display_path(path), encoding=encoding)
+
+
+@dataclass
+class Document:
+    """A loaded YAML/JSON document: its data and where each part of it was written."""
+
+    path: str
+    data: Any
+    positions: dict[Loc, Position] = field(default_factory=dict)
+    key_positions: dict[Loc, Position] = field(default_factory=dict)
+
+    def position(self, loc: Sequence[str | int], *, key: bool = False) -> Position | None:
+        """Where `loc` was written; the nearest enclosing node when it was not.
+
+        Elements of `loc` that are not keys of the data (pydantic adds union
+        branch names, for instance) are skipped.
+        """
+        path = tuple(loc)
+        resolved: list[str | int] = []
+        node = self.data
+        for i, part in enumerate(path):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            elif i == len(path) - 1:
+                break  # a missing key: point at its parent
+            else:
+                continue
+            resolved.append(part)
+        target = tuple(resolved)
+        if key and target == path and target in self.key_positions:
+            return self.key_positions[target]
+        while target:
+            if target in self.positions:
+                return self.positions[target]
+            target = target[:-1]
+        return self.positions.get((), (1, 1))
+
+    def error(self, loc: Sequence[str | int], code: str, message: str, *, key: bool = False) -> Diagnostic:
+        return error(self.path, self.position(loc, key=key), code, message)
+
+    def warning(self, loc: Sequence[str | int], code: str, message: str, *, key: bool = False) -> Diagnostic:
+        line, col = self.position(loc, key=key) or (None, None)
+        return Diagnostic(self.path, line, col, "warning", code, message)
+
+
+class _Builder:
+    """Turns a PyYAML event stream into Python data plus positions, safely."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.resolver = yaml.resolver.Resolver()
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.positions: dict[Loc, Position] = {}
+        self.key_positions: dict[Loc, Position] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        self.problems: list[Diagnostic] = []
+
+    def fail(self, mark: Any, code: str, message: str) -> InputError:
+        return InputError([error(self.shown, (mark.line + 1, mark.column + 1), code, message)])
+
+    def count(self, n: int, mark: Any) -> None:
+        self.nodes += n
+        if self.nodes > MAX_NODES:
+            raise self.fail(mark, "too-many-nodes",
+                            f"document has more than {MAX_NODES:,} values (aliases expanded); "
+                            "refusing it")
+
+    def scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        elif tag.startswith("!!"):
+            tag = _YAML_NS + tag[2:]
+        if tag == f"{_YAML_NS}merge":
+            raise self.fail(event.start_mark, "unsupported-tag",
+                            "merge keys (<<) are not supported; write the keys out")
+        if tag not in _ALLOWED_TAGS:
+            raise self.fail(event.start_mark, "unsupported-tag",
+                            f"the tag {_short(event.tag or tag)} is not allowed; write plain values")
+        if tag == f"{_YAML_NS}int" and len(event.value.lstrip("+-")) > MAX_INT_DIGITS:
+            self.problems.append(error(self.shown, (event.start_mark.line + 1, event.start_mark.column + 1),
+                                       "number-too-large",
+                                       f"a number with {len(event.value)} digits is too large"))
+            return event.value
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self.constructor.yaml_constructors[tag](self.constructor, node)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise self.fail(event.start_mark, "invalid-value",
+                            f"cannot read {event.value!r}: {exc}") from None
+
+    def build(self, events: Any) -> Any:
+        root: list[Any] = []
+        # Each frame: [container, loc, pending_key, pending_key_mark, anchor, start_node_count, mark]
+        stack: list[list[Any]] = []
+        documents = 0
+
+        def attach(value: Any, mark: Any) -> None:
+            position = (mark.line + 1, mark.column + 1)
+            if not stack:
+                root.append(value)
+                self.positions[()] = position
+                return
+            frame = stack[-1]
+            container, loc = frame[0], frame[1]
+            if isinstance(container, list):
+                child: Loc = (*loc, len(container))
+                container.append(value)
+                self.positions[child] = position
+            elif frame[2] is _NO_KEY:
+                if isinstance(value, (dict, list)):
+                    raise self.fail(mark, "invalid-key", "a mapping key must be a plain value")
+                if value in container:
+                    raise self.fail(mark, "duplicate-key", f"key {value!r} appears twice in this mapping")
+                frame[2], frame[3] = value, position
+            else:
+                key = frame[2]
+                child = (*loc, key)
+                container[key] = value
+                self.positions[child] = position
+                self.key_positions[child] = frame[3]
+                frame[2] = _NO_KEY
+
+        for event in events:
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                self.count(1, event.start_mark)
+                value = self.scalar(event)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+                attach(value, event.start_mark)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self.count(1, event.start_mark)
+                if event.tag not in (None, "!") and event.tag not in _COLLECTION_TAGS:
+                    raise self.fail(event.start_mark, "unsupported-tag",
+                                    f"the tag {_short(event.tag)} is not allowed; write plain values")
+                if len(stack) >= MAX_DEPTH:
+                    raise self.fail(event.start_mark, "too-deep",
+                                    f"nested more than {MAX_DEPTH} levels deep")
+                container: Any = {} if kind is yaml.MappingStartEvent else []
+                loc: Loc = ()
+                if stack:
+                    parent = stack[-1]
+                    if isinstance(parent[0], list):
+                        loc = (*parent[1], len(parent[0]))
+                    elif parent[2] is _NO_KEY:
+                        raise self.fail(event.start_mark, "invalid-key",
+                                        "a mapping key must be a plain value")
+                    else:
+                        loc = (*parent[1], parent[2])
+                stack.append([container, loc, _NO_KEY, None, event.anchor, self.nodes,
+                              event.start_mark])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                container, _, _, _, anchor, started, mark = stack.pop()
+                if anchor:
+                    self.anchors[anchor] = (container, self.nodes - started + 1)
+                attach(container, mark)
+            elif kind is yaml.AliasEvent:
+                if event.anchor not in self.anchors:
+                    raise self.fail(event.start_mark, "yaml-syntax",
+                                    f"alias *{event.anchor} refers to no anchor")
+                value, size = self.anchors[event.anchor]
+                self.count(size, event.start_mark)
+                attach(value, event.start_mark)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise self.fail(event.start_mark, "multiple-documents",
+                                    "holds more than one YAML document; use one per file")
+        if self.problems:
+            raise InputError(self.problems)
+        return root[0] if root else None
+
+
+_NO_KEY = object()
+
+
+def _syntax_error(shown: str, exc: yaml.YAMLError) -> InputError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"{context}: {problem}" if context else str(problem)
+    position = (mark.line + 1, mark.column + 1) if mark is not None else None
+    return InputError([error(shown, position, "yaml-syntax", f"YAML syntax error: {message}")])
+
+
+def parse_yaml(text: str, shown: str) -> Document:
+    """Parse YAML text into a Document, or raise InputError."""
+    builder = _Builder(shown)
+    try:
+        data = builder.build(yaml.parse(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        raise _syntax_error(shown, exc) from None
+    except RecursionError:
+        raise InputError([error(shown, None, "too-deep", "nested too deeply")]) from None
+    return Document(shown, data, builder.positions, builder.key_positions)
+
+
+def parse_json(text: str, shown: str) -> Document:
+    """Parse JSON strictly (no NaN/Infinity, no duplicate keys), keeping positions."""
+
+    def no_constants(name: str) -> Any:
+        raise ValueError(f"{name} is not valid JSON")
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                raise ValueError(f"key {key!r} appears twice")
+            out[key] = value
+        return out
+
+    def integer(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+            raise ValueError(f"a number with {len(digits)} digits is too large")
+        return int(digits)
+
+    try:
+        data = json.loads(text, parse_constant=no_constants, object_pairs_hook=pairs,
+                          parse_int=integer)
+    except json.JSONDecodeError as exc:
+        raise InputError([error(shown, (exc.lineno, exc.colno), "json-syntax",
+                                f"JSON syntax error: {exc.msg}")]) from None
+    except ValueError as exc:
+        raise InputError([error(shown, None, "json-syntax", f"JSON error: {exc}")]) from None
+    except RecursionError:
+        raise InputError([error(shown, None, "too-deep", "nested too deeply")]) from None
+    # JSON is (nearly) YAML: re-read it with the YAML builder for positions only.
+    # Where PyYAML's YAML 1.1 reading differs from JSON, JSON's values win.
+    try:
+        located = parse_yaml(text, shown)
+    except InputError:
+        return Document(shown, data, {(): (1, 1)}, {})
+    return Document(shown, data, located.positions, located.key_positions)
+
+
+def load_document(path: Path, *, label: str | None = None) -> Document:
+    """Load a YAML (or, by extension, JSON) file whose top level must be a mapping."""
+    shown = label or display_path(path)
+    text = read_text(path, label=shown)
+    document = parse_json(text, shown) if path.suffix.lower() == ".json" else parse_yaml(text, shown)
+    if document.data is None:
+        raise InputError([error(shown, None, "empty-file", "file holds no data (only comments or blank lines)")])
+    if not isinstance(document.data, dict):
+        kind = describe(document.data)
+        raise InputError([error(shown, (1, 1), "not-a-mapping",
+                                f"the top level must be a mapping of keys to values, not {kind}")])
+    return document
+
+
+def describe(value: Any) -> str:
+    """A short human description of a value's type and content, for messages."""
+    import datetime as dt
+
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"true/false value {str(value).lower()}"
+    if isinstance(value, int):
+        return f"number {value}"
+    if isinstance(value, float):
+        return f"number {value!r}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"date {value.isoformat()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"text {shown!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """` (did you mean 'x'?)` when a close choice exists, else ``."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_YAML_NS):] if tag.startswith(_YAML_NS) else tag

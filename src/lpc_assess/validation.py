@@ -1,0 +1,44 @@
+"""`validate`: find the frameworks under the given paths and check each one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from lpc_assess.diagnostics import Diagnostic
+from lpc_assess.framework import check_framework
+from lpc_assess.loading import display_path, error
+
+
+def framework_files(path: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The framework files a path stands for: itself, its framework.yaml, or its children's."""
+    shown = display_path(path)
+    if path.is_file():
+        return [path], []
+    if not path.exists():
+        return [], [error(shown, None, "not-found", "no such file or folder")]
+    if (path / "framework.yaml").is_file():
+        return [path / "framework.yaml"], []
+    children = sorted(p for p in path.glob("*/framework.yaml") if p.is_file())
+    if not children:
+        return [], [error(shown, None, "no-framework",
+                          "holds no framework.yaml, nor folders that hold one")]
+    return children, []
+
+
+def validate_paths(paths: Sequence[Path]) -> tuple[int, list[Diagnostic]]:
+    """Check every framework under `paths`; how many were checked, and all diagnostics."""
+    diagnostics: list[Diagnostic] = []
+    seen: set[Path] = set()
+    checked = 0
+    for path in paths:
+        files, problems = framework_files(path)
+        diagnostics.extend(problems)
+        for file in files:
+            key = file.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            checked += 1
+            diagnostics.extend(check_framework(file).diagnostics)
+    return checked, diagnostics
