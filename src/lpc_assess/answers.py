@@ -19,14 +19,27 @@ from lpc_assess.modelerrors import pydantic_diagnostics
 SKIP = "skip"
 RELATIONSHIPS = ("self", "manager", "peer", "direct-report", "other")
 _RELATIONSHIP_SYNONYMS = {
-    "self": "self", "myself": "self", "me": "self", "self-assessment": "self",
-    "manager": "manager", "line manager": "manager", "line-manager": "manager",
-    "supervisor": "manager", "boss": "manager",
-    "peer": "peer", "peers": "peer", "colleague": "peer", "colleagues": "peer",
-    "direct-report": "direct-report", "direct report": "direct-report",
-    "direct reports": "direct-report", "direct-reports": "direct-report",
-    "report": "direct-report", "reports": "direct-report",
-    "other": "other", "others": "other",
+    "self": "self",
+    "myself": "self",
+    "me": "self",
+    "self-assessment": "self",
+    "manager": "manager",
+    "line manager": "manager",
+    "line-manager": "manager",
+    "supervisor": "manager",
+    "boss": "manager",
+    "peer": "peer",
+    "peers": "peer",
+    "colleague": "peer",
+    "colleagues": "peer",
+    "direct-report": "direct-report",
+    "direct report": "direct-report",
+    "direct reports": "direct-report",
+    "direct-reports": "direct-report",
+    "report": "direct-report",
+    "reports": "direct-report",
+    "other": "other",
+    "others": "other",
 }
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
@@ -61,14 +74,16 @@ class AnswersFile(_Strict):
     respondent: Respondent | None = None
     rater: Rater | None = None
     started: dt.datetime | None = Field(None, strict=False)
-    completed: dt.datetime | None = Field(None, strict=False,
-                                          description="Absent while still in progress.")
+    completed: dt.datetime | None = Field(
+        None, strict=False, description="Absent while still in progress."
+    )
     answers: dict[str, int | None | str] = Field(
         default_factory=dict,
         description="Indicator id -> a whole number on the scale, 'skip', or null (unanswered).",
     )
-    notes: dict[str, Text] = Field(default_factory=dict,
-                                   description="Free text by indicator or theme id.")
+    notes: dict[str, Text] = Field(
+        default_factory=dict, description="Free text by indicator or theme id."
+    )
     pledge: Text | None = None
 
 
@@ -97,8 +112,11 @@ class Response:
         data: dict[str, Any] = {"framework": self.framework_id}
         if self.framework_version is not None:
             data["framework_version"] = self.framework_version
-        respondent = {k: v for k, v in (("id", self.respondent_id), ("name", self.respondent_name))
-                      if v is not None}
+        respondent = {
+            k: v
+            for k, v in (("id", self.respondent_id), ("name", self.respondent_name))
+            if v is not None
+        }
         if respondent:
             data["respondent"] = respondent
         if self.subject is not None and self.relationship is not None:
@@ -124,77 +142,157 @@ def _check_value(doc: Document, framework: Framework, key: str, value: Any) -> D
         if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             value = int(value)
         else:
-            return doc.error(loc, "invalid-answer",
-                             f"answer to {key!r} must be a whole number from {scale.min} to "
-                             f"{scale.max} or 'skip', not {describe(value)}")
+            hint = ""
+            if isinstance(value, bool):
+                hint = " (YAML reads an unquoted yes/no/on/off as true/false)"
+            return doc.error(
+                loc,
+                "invalid-answer",
+                f"answer to {key!r} must be a whole number from {scale.min} to "
+                f"{scale.max} or 'skip', not {describe(value)}{hint}",
+            )
     if not scale.min <= value <= scale.max:
-        return doc.error(loc, "answer-out-of-scale",
-                         f"answer {value} to {key!r} is outside the scale {scale.min}..{scale.max}")
+        return doc.error(
+            loc,
+            "answer-out-of-scale",
+            f"answer {value} to {key!r} is outside the scale {scale.min}..{scale.max}",
+        )
     return None
+
+
+def _check_answers(
+    doc: Document, framework: Framework, given: dict[Any, Any]
+) -> tuple[dict[Any, Any], list[Diagnostic]]:
+    """Check every answer; the answers that passed (for the model check) and the errors.
+
+    Answers are checked here, before the model, so that a bad value gives one
+    clear message (not one per type the model would accept) and so that
+    unknown ids and bad values are reported together with every other error.
+    """
+    known = set(framework.indicator_ids)
+    passed: dict[Any, Any] = {}
+    errors: list[Diagnostic] = []
+    for key, value in given.items():
+        if not isinstance(key, str):
+            passed[key] = value  # the model reports keys that are not text
+            continue
+        if key not in known:
+            errors.append(
+                doc.error(
+                    ("answers", key),
+                    "unknown-indicator",
+                    f"unknown indicator {key!r}{did_you_mean(key, framework.indicator_ids)}",
+                    key=True,
+                )
+            )
+            continue
+        problem = _check_value(doc, framework, key, value)
+        if problem:
+            errors.append(problem)
+        elif value == SKIP and framework.scale.skip is None:
+            errors.append(
+                doc.error(
+                    ("answers", key),
+                    "skip-not-allowed",
+                    f"{key!r} is skipped, but this framework offers no skip answer",
+                )
+            )
+        elif isinstance(value, float):
+            passed[key] = int(value)  # 4.0 is the whole number 4
+        else:
+            passed[key] = value
+    return passed, errors
+
+
+def _position(diagnostic: Diagnostic) -> tuple[int, int]:
+    return (diagnostic.line or 0, diagnostic.col or 0)
 
 
 def parse_answers(doc: Document, framework: Framework) -> tuple[Response, list[Diagnostic]]:
     """Check a loaded answers document against `framework`; the Response and warnings.
 
-    Raises InputError with every error found.
+    Raises InputError with every error found, in the order they appear in the file.
     """
-    problems = pydantic_diagnostics(AnswersFile, doc.data, doc)
-    if problems:
-        raise InputError(problems)
-    spec = AnswersFile.model_validate(doc.data)
+    data: Any = doc.data
+    declared = data.get("framework") if isinstance(data, dict) else None
+    # Checked first and alone: against another framework every answer would look wrong.
+    if isinstance(declared, str) and declared != framework.id:
+        raise InputError(
+            [
+                doc.error(
+                    ("framework",),
+                    "framework-mismatch",
+                    f"answers are for framework {declared!r}, not "
+                    f"{framework.id!r} (use --framework)",
+                )
+            ]
+        )
     errors: list[Diagnostic] = []
+    given = data.get("answers") if isinstance(data, dict) else None
+    if isinstance(given, dict):
+        passed, errors = _check_answers(doc, framework, given)
+        data = {**data, "answers": passed}
+    errors.extend(pydantic_diagnostics(AnswersFile, data, doc))
+    if errors:
+        raise InputError(sorted(errors, key=_position))
+    spec = AnswersFile.model_validate(data)
     warnings: list[Diagnostic] = []
-    if spec.framework != framework.id:
-        errors.append(doc.error(("framework",), "framework-mismatch",
-                                f"answers are for framework {spec.framework!r}, not "
-                                f"{framework.id!r} (use --framework)"))
-        raise InputError(errors)
     if spec.framework_version is not None and spec.framework_version != framework.version:
-        warnings.append(doc.warning(("framework_version",), "version-mismatch",
-                                    f"answers were given to version {spec.framework_version} of "
-                                    f"{framework.id!r}; scoring with version {framework.version}"))
-    known = set(framework.indicator_ids)
+        warnings.append(
+            doc.warning(
+                ("framework_version",),
+                "version-mismatch",
+                f"answers were given to version {spec.framework_version} of "
+                f"{framework.id!r}; scoring with version {framework.version}",
+            )
+        )
     answers: dict[str, int | None] = {}
     for key, value in spec.answers.items():
-        if key not in known:
-            errors.append(doc.error(("answers", key), "unknown-indicator",
-                                    f"unknown indicator {key!r}"
-                                    f"{did_you_mean(key, framework.indicator_ids)}", key=True))
-            continue
-        problem = _check_value(doc, framework, key, value)
-        if problem:
-            errors.append(problem)
-        elif value == SKIP:
-            if framework.scale.skip is None:
-                errors.append(doc.error(("answers", key), "skip-not-allowed",
-                                        f"{key!r} is skipped, but this framework offers no skip "
-                                        "answer"))
-            else:
-                answers[key] = None
-        elif value is not None:
-            answers[key] = int(value)  # type: ignore[arg-type]
+        if value == SKIP:
+            answers[key] = None
+        elif isinstance(value, int):
+            answers[key] = value
+    known = set(framework.indicator_ids)
     note_keys = known | {t.id for t in framework.themes}
     for key in spec.notes:
         if key not in note_keys:
-            errors.append(doc.error(("notes", key), "unknown-note",
-                                    f"note for {key!r}, which is neither an indicator nor a theme"
-                                    f"{did_you_mean(key, sorted(note_keys))}", key=True))
+            errors.append(
+                doc.error(
+                    ("notes", key),
+                    "unknown-note",
+                    f"note for {key!r}, which is neither an indicator nor a theme"
+                    f"{did_you_mean(key, sorted(note_keys))}",
+                    key=True,
+                )
+            )
     relationship = None
     if spec.rater is not None:
         relationship = normalise_relationship(spec.rater.relationship)
         if relationship is None:
-            errors.append(doc.error(("rater", "relationship"), "unknown-relationship",
-                                    f"unknown relationship {spec.rater.relationship!r}: use one of "
-                                    + ", ".join(RELATIONSHIPS)))
+            errors.append(
+                doc.error(
+                    ("rater", "relationship"),
+                    "unknown-relationship",
+                    f"unknown relationship {spec.rater.relationship!r}: use one of "
+                    + ", ".join(RELATIONSHIPS),
+                )
+            )
     if errors:
-        raise InputError(errors)
+        raise InputError(sorted(errors, key=_position))
     respondent = spec.respondent or Respondent()
     response = Response(
-        framework_id=spec.framework, framework_version=spec.framework_version,
-        respondent_id=respondent.id, respondent_name=respondent.name,
-        subject=spec.rater.subject if spec.rater else None, relationship=relationship,
-        started=spec.started, completed=spec.completed, answers=answers,
-        notes=dict(spec.notes), pledge=spec.pledge, source=doc.path,
+        framework_id=spec.framework,
+        framework_version=spec.framework_version,
+        respondent_id=respondent.id,
+        respondent_name=respondent.name,
+        subject=spec.rater.subject if spec.rater else None,
+        relationship=relationship,
+        started=spec.started,
+        completed=spec.completed,
+        answers=answers,
+        notes=dict(spec.notes),
+        pledge=spec.pledge,
+        source=doc.path,
     )
     return response, warnings
 

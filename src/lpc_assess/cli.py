@@ -32,9 +32,13 @@ app = typer.Typer(
 
 FrameworkOption = Annotated[
     str | None,
-    typer.Option("--framework", "-f", metavar="FRAMEWORK",
-                 help="A framework folder, its framework.yaml, or an id under ./frameworks/ "
-                 "or among the built-ins. Default: personalised-care."),
+    typer.Option(
+        "--framework",
+        "-f",
+        metavar="FRAMEWORK",
+        help="A framework folder, its framework.yaml, or an id under ./frameworks/ "
+        "or among the built-ins. Default: personalised-care.",
+    ),
 ]
 
 
@@ -89,8 +93,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Self-assessment for leadership in personalised care."""
 
@@ -111,9 +119,15 @@ def frameworks() -> None:
 
 @app.command()
 def show(
-    framework: Annotated[str | None, typer.Argument(
-        metavar="[FRAMEWORK]", help="Folder, framework.yaml or id. Default: personalised-care.")] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="text (a tree) or json.")] = OutputFormat.text,
+    framework: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[FRAMEWORK]", help="Folder, framework.yaml or id. Default: personalised-care."
+        ),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="text (a tree) or json.")
+    ] = OutputFormat.text,
 ) -> None:
     """Show a framework's themes and statements as a tree, or as JSON."""
     from lpc_assess.diagnostics import InputError
@@ -135,20 +149,34 @@ def show(
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        metavar="[PATH]...", help="Framework folders, framework.yaml files, or folders holding "
-        "framework folders. Default: ./frameworks")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Framework folders, framework.yaml files, or folders holding "
+            "framework folders. Default: ./frameworks",
+        ),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
-    fmt: Annotated[DiagnosticFormat | None, typer.Option(
-        "--format", help="text, json or github (default: github under GitHub Actions, else text).",
-        show_default=False)] = None,
+    fmt: Annotated[
+        DiagnosticFormat | None,
+        typer.Option(
+            "--format",
+            help="text, json or github (default: github under GitHub Actions, else text).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check framework files; report every problem with file, line and column."""
     from lpc_assess.diagnostics import RENDERERS, has_errors, promote_warnings
     from lpc_assess.validation import validate_paths
 
     if fmt is None:
-        fmt = DiagnosticFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else DiagnosticFormat.text
+        fmt = (
+            DiagnosticFormat.github
+            if os.environ.get("GITHUB_ACTIONS") == "true"
+            else DiagnosticFormat.text
+        )
     if not paths:
         if not Path("frameworks").is_dir():
             _say("nothing to validate: give a framework folder or file (there is no ./frameworks)")
@@ -195,31 +223,61 @@ def blank(
 def report(
     answers: Annotated[Path, typer.Argument(help="An answers file (YAML or JSON).")],
     framework: FrameworkOption = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="md, html or json.")] = ReportFormat.md,
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="Write here instead of stdout.")] = None,
-    compare: Annotated[Path | None, typer.Option(
-        "--compare", metavar="EARLIER_ANSWERS", help="An earlier answers file to compare with.")] = None,
-    template: Annotated[Path | None, typer.Option(
-        "--template", metavar="DIR", help="A folder of templates overriding the built-in ones "
-        "by file name.")] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="md, html or json.")
+    ] = ReportFormat.md,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare", metavar="EARLIER_ANSWERS", help="An earlier answers file to compare with."
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            metavar="DIR",
+            help="A folder of templates overriding the built-in ones by file name.",
+        ),
+    ] = None,
 ) -> None:
     """Score one answers file and write its development report."""
     from lpc_assess.reporting import run_report
 
-    raise typer.Exit(run_report(answers=answers, framework=framework, fmt=fmt.value,
-                                output=output, compare=compare, template=template))
+    raise typer.Exit(
+        run_report(
+            answers=answers,
+            framework=framework,
+            fmt=fmt.value,
+            output=output,
+            compare=compare,
+            template=template,
+        )
+    )
 
 
 @app.command()
 def take(
     framework: FrameworkOption = None,
-    answers: Annotated[Path | None, typer.Option(
-        "--answers", metavar="FILE", help="Answers file to write (and resume). "
-        "Default: ./lpc-answers-YYYY-MM-DD.yaml")] = None,
-    report_path: Annotated[Path | None, typer.Option(
-        "--report", metavar="FILE", help="Where to write the report (.html or .md). "
-        "Default: next to the answers, as HTML.")] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            metavar="FILE",
+            help="Answers file to write (and resume). Default: ./lpc-answers-YYYY-MM-DD.yaml",
+        ),
+    ] = None,
+    report_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            metavar="FILE",
+            help="Where to write the report (.html or .md). Default: next to the answers, as HTML.",
+        ),
+    ] = None,
 ) -> None:
     """Take the self-check in the terminal; every answer is saved at once."""
     from lpc_assess.questionnaire import run_take
@@ -229,40 +287,79 @@ def take(
 
 @app.command()
 def batch(
-    inputs: Annotated[list[Path], typer.Argument(
-        metavar="INPUT...", help="Answers files, folders of them, and CSV exports.")],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(metavar="INPUT...", help="Answers files, folders of them, and CSV exports."),
+    ],
     framework: FrameworkOption = None,
-    out_dir: Annotated[Path | None, typer.Option(
-        "--out-dir", metavar="DIR", help="Write team.<fmt> and one report per person here.")] = None,
-    fmt: Annotated[DocumentFormat, typer.Option("--format", help="Report format: md or html.")] = DocumentFormat.html,
-    summary: Annotated[Path | None, typer.Option(
-        "--summary", metavar="FILE.json", help="Write the team statistics as JSON.")] = None,
-    scores: Annotated[Path | None, typer.Option(
-        "--scores", metavar="FILE", help="Write one row per response (.csv or .jsonl).")] = None,
-    min_raters: Annotated[int, typer.Option(
-        "--min-raters", min=1, help="Smallest 360 rater group that is shown.")] = 3,
-    anonymise: Annotated[bool, typer.Option(
-        "--anonymise", help="Replace names and ids by Respondent 1..N in every output.")] = False,
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Read and check everything; write nothing.")] = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir", metavar="DIR", help="Write team.<fmt> and one report per person here."
+        ),
+    ] = None,
+    fmt: Annotated[
+        DocumentFormat, typer.Option("--format", help="Report format: md or html.")
+    ] = DocumentFormat.html,
+    summary: Annotated[
+        Path | None,
+        typer.Option("--summary", metavar="FILE.json", help="Write the team statistics as JSON."),
+    ] = None,
+    scores: Annotated[
+        Path | None,
+        typer.Option(
+            "--scores", metavar="FILE", help="Write one row per response (.csv or .jsonl)."
+        ),
+    ] = None,
+    min_raters: Annotated[
+        int, typer.Option("--min-raters", min=1, help="Smallest 360 rater group that is shown.")
+    ] = 3,
+    anonymise: Annotated[
+        bool,
+        typer.Option(
+            "--anonymise", help="Replace names and ids by Respondent 1..N in every output."
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and check everything; write nothing.")
+    ] = False,
     encoding: Annotated[str, typer.Option("--encoding", help="Encoding of CSV files.")] = "utf-8",
-    mapping: Annotated[Path | None, typer.Option(
-        "--map", metavar="FILE", help="YAML mapping of CSV header -> indicator id.")] = None,
-    id_column: Annotated[str | None, typer.Option("--id-column", help="CSV column of respondent ids.")] = None,
-    name_column: Annotated[str | None, typer.Option("--name-column", help="CSV column of names.")] = None,
-    subject_column: Annotated[str | None, typer.Option(
-        "--subject-column", help="CSV column naming the 360 subject.")] = None,
-    relationship_column: Annotated[str | None, typer.Option(
-        "--relationship-column", help="CSV column of the rater's relationship.")] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--map", metavar="FILE", help="YAML mapping of CSV header -> indicator id."),
+    ] = None,
+    id_column: Annotated[
+        str | None, typer.Option("--id-column", help="CSV column of respondent ids.")
+    ] = None,
+    name_column: Annotated[
+        str | None, typer.Option("--name-column", help="CSV column of names.")
+    ] = None,
+    subject_column: Annotated[
+        str | None, typer.Option("--subject-column", help="CSV column naming the 360 subject.")
+    ] = None,
+    relationship_column: Annotated[
+        str | None,
+        typer.Option("--relationship-column", help="CSV column of the rater's relationship."),
+    ] = None,
 ) -> None:
     """Score a team: answers files, folders and CSV exports, in one run."""
     from lpc_assess.batch import BatchOptions, run_batch
 
     options = BatchOptions(
-        inputs=list(inputs), framework=framework, out_dir=out_dir, fmt=fmt.value,
-        summary=summary, scores=scores, min_raters=min_raters, anonymise=anonymise,
-        dry_run=dry_run, encoding=encoding, mapping=mapping, id_column=id_column,
-        name_column=name_column, subject_column=subject_column,
+        inputs=list(inputs),
+        framework=framework,
+        out_dir=out_dir,
+        fmt=fmt.value,
+        summary=summary,
+        scores=scores,
+        min_raters=min_raters,
+        anonymise=anonymise,
+        dry_run=dry_run,
+        encoding=encoding,
+        mapping=mapping,
+        id_column=id_column,
+        name_column=name_column,
+        subject_column=subject_column,
         relationship_column=relationship_column,
     )
     raise typer.Exit(run_batch(options))

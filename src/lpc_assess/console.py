@@ -49,11 +49,15 @@ def framework_tree(framework: Framework) -> Tree:
     scale = framework.scale
     labels = ", ".join(f"{k} {v}" for k, v in sorted(scale.labels.items()))
     skip = f"; skip: {scale.skip}" if scale.skip else ""
-    tree = Tree(f"[bold]{escape(framework.title)}[/] ({escape(framework.id)} {escape(framework.version)})")
+    tree = Tree(
+        f"[bold]{escape(framework.title)}[/] ({escape(framework.id)} {escape(framework.version)})"
+    )
     tree.add(f"scale: {escape(labels)}{escape(skip)}")
     for theme in framework.themes:
-        branch = tree.add(f"[bold]{escape(theme.title)}[/] ({escape(theme.id)}, "
-                          f"{len(theme.indicators)} statements)")
+        branch = tree.add(
+            f"[bold]{escape(theme.title)}[/] ({escape(theme.id)}, "
+            f"{len(theme.indicators)} statements)"
+        )
         for indicator in theme.indicators:
             reverse = " [reverse-keyed]" if indicator.reverse else ""
             branch.add(f"{escape(indicator.id)}: {escape(indicator.statement)}{escape(reverse)}")

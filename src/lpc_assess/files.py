@@ -11,7 +11,10 @@ from pathlib import Path
 
 # Names Windows refuses whatever the extension; never used for a report.
 _RESERVED = {
-    "con", "prn", "aux", "nul",
+    "con",
+    "prn",
+    "aux",
+    "nul",
     *(f"com{i}" for i in range(1, 10)),
     *(f"lpt{i}" for i in range(1, 10)),
 }

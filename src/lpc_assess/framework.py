@@ -43,8 +43,9 @@ class Indicator(_Strict):
     help: Text | None = Field(None, description="Longer explanation, shown on '?'.")
     reverse: bool = Field(False, description="True when agreeing is the weaker answer.")
     weight: Weight = 1.0
-    actions: list[Text] = Field(default_factory=list,
-                                description="Development suggestions shown when a priority.")
+    actions: list[Text] = Field(
+        default_factory=list, description="Development suggestions shown when a priority."
+    )
 
 
 class Theme(_Strict):
@@ -67,7 +68,9 @@ class Scale(_Strict):
 
 
 class Scoring(_Strict):
-    min_answered: Share = Field(0.5, description="Share of a theme's indicators needed for a score.")
+    min_answered: Share = Field(
+        0.5, description="Share of a theme's indicators needed for a score."
+    )
 
 
 class Band(_Strict):
@@ -103,7 +106,9 @@ class FrameworkFile(_Strict):
     scale: Scale
     scoring: Scoring = Field(default_factory=Scoring)
     bands: list[Band]
-    themes: list[ThemeEntry] = Field(description="Theme file names next to this file, or inline themes.")
+    themes: list[ThemeEntry] = Field(
+        description="Theme file names next to this file, or inline themes."
+    )
     resources: list[Resource] = Field(default_factory=list)
 
 
@@ -190,16 +195,24 @@ def check_framework(path: Path) -> FrameworkCheck:
     framework = None
     if not has_errors(diagnostics):
         framework = Framework(
-            id=spec.id, title=spec.title, version=spec.version, description=spec.description,
-            scale=spec.scale, scoring=spec.scoring, bands=spec.bands,
-            themes=[p.theme for p in placed], resources=spec.resources, source=file,
+            id=spec.id,
+            title=spec.title,
+            version=spec.version,
+            description=spec.description,
+            scale=spec.scale,
+            scoring=spec.scoring,
+            bands=spec.bands,
+            themes=[p.theme for p in placed],
+            resources=spec.resources,
+            source=file,
             warnings=[d for d in diagnostics if d.severity == "warning"],
         )
     return FrameworkCheck(shown, framework, diagnostics)
 
 
-def _resolve_themes(spec: FrameworkFile, doc: Document, folder: Path,
-                    diagnostics: list[Diagnostic]) -> list[_PlacedTheme]:
+def _resolve_themes(
+    spec: FrameworkFile, doc: Document, folder: Path, diagnostics: list[Diagnostic]
+) -> list[_PlacedTheme]:
     placed: list[_PlacedTheme] = []
     for i, entry in enumerate(spec.themes):
         loc: tuple[str | int, ...] = ("themes", i)
@@ -208,11 +221,16 @@ def _resolve_themes(spec: FrameworkFile, doc: Document, folder: Path,
             continue
         target = folder / entry
         if Path(entry).is_absolute() or not inside(folder, target):
-            diagnostics.append(doc.error(loc, "theme-outside",
-                                         f"theme file {entry!r} is outside the framework folder"))
+            diagnostics.append(
+                doc.error(
+                    loc, "theme-outside", f"theme file {entry!r} is outside the framework folder"
+                )
+            )
             continue
         if not target.exists():
-            diagnostics.append(doc.error(loc, "theme-missing", f"theme file {entry!r} does not exist"))
+            diagnostics.append(
+                doc.error(loc, "theme-missing", f"theme file {entry!r} does not exist")
+            )
             continue
         try:
             theme_doc = load_document(target, label=display_path(target))
@@ -227,17 +245,24 @@ def _resolve_themes(spec: FrameworkFile, doc: Document, folder: Path,
     return placed
 
 
-def _framework_rules(spec: FrameworkFile, doc: Document,
-                     placed: Sequence[_PlacedTheme]) -> list[Diagnostic]:
+def _framework_rules(
+    spec: FrameworkFile, doc: Document, placed: Sequence[_PlacedTheme]
+) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     scale = spec.scale
     if scale.min >= scale.max:
-        out.append(doc.error(("scale", "min"), "scale-range",
-                             f"scale.min ({scale.min}) must be below scale.max ({scale.max})"))
+        out.append(
+            doc.error(
+                ("scale", "min"),
+                "scale-range",
+                f"scale.min ({scale.min}) must be below scale.max ({scale.max})",
+            )
+        )
     else:
         if scale.max - scale.min > 100:
-            out.append(doc.error(("scale", "max"), "scale-range",
-                                 "a scale may have at most 101 points"))
+            out.append(
+                doc.error(("scale", "max"), "scale-range", "a scale may have at most 101 points")
+            )
         points = set(range(scale.min, scale.max + 1))
         missing = sorted(points - set(scale.labels))
         extra = sorted(set(scale.labels) - points)
@@ -247,9 +272,13 @@ def _framework_rules(spec: FrameworkFile, doc: Document,
                 parts.append("no label for " + ", ".join(map(str, missing)))
             if extra:
                 parts.append("labels outside the scale for " + ", ".join(map(str, extra)))
-            out.append(doc.error(("scale", "labels"), "scale-labels",
-                                 f"labels must cover {scale.min}..{scale.max} exactly: "
-                                 + "; ".join(parts)))
+            out.append(
+                doc.error(
+                    ("scale", "labels"),
+                    "scale-labels",
+                    f"labels must cover {scale.min}..{scale.max} exactly: " + "; ".join(parts),
+                )
+            )
     out.extend(_band_rules(spec.bands, doc))
     if not spec.themes:
         out.append(doc.error(("themes",), "no-themes", "a framework needs at least one theme"))
@@ -257,13 +286,22 @@ def _framework_rules(spec: FrameworkFile, doc: Document,
     theme_ids = {p.theme.id for p in placed}
     for i, resource in enumerate(spec.resources):
         if not re.match(r"^https?://[^\s/]+\S*$", resource.url):
-            out.append(doc.error(("resources", i, "url"), "resource-url",
-                                 f"resource URL {resource.url!r} must start with http:// or https://"))
+            out.append(
+                doc.error(
+                    ("resources", i, "url"),
+                    "resource-url",
+                    f"resource URL {resource.url!r} must start with http:// or https://",
+                )
+            )
         for j, theme_id in enumerate(resource.themes):
             if placed and theme_id not in theme_ids:
-                out.append(doc.error(("resources", i, "themes", j), "unknown-theme",
-                                     f"resource names theme {theme_id!r}, which this framework "
-                                     "does not have"))
+                out.append(
+                    doc.error(
+                        ("resources", i, "themes", j),
+                        "unknown-theme",
+                        f"resource names theme {theme_id!r}, which this framework does not have",
+                    )
+                )
     return out
 
 
@@ -272,20 +310,37 @@ def _band_rules(bands: Sequence[Band], doc: Document) -> list[Diagnostic]:
     if not bands:
         return [doc.error(("bands",), "bands-start", "at least one band is needed, starting at 0")]
     if bands[0].from_ != 0:
-        out.append(doc.error(("bands", 0, "from"), "bands-start",
-                             f"the first band must start at 0, not {bands[0].from_:g}"))
+        out.append(
+            doc.error(
+                ("bands", 0, "from"),
+                "bands-start",
+                f"the first band must start at 0, not {bands[0].from_:g}",
+            )
+        )
     seen: set[str] = set()
     for i, band in enumerate(bands):
         if band.id in seen:
-            out.append(doc.error(("bands", i, "id"), "duplicate-id", f"band id {band.id!r} is used twice"))
+            out.append(
+                doc.error(("bands", i, "id"), "duplicate-id", f"band id {band.id!r} is used twice")
+            )
         seen.add(band.id)
         if not 0 <= band.from_ <= 100:
-            out.append(doc.error(("bands", i, "from"), "bands-range",
-                                 f"band {band.id!r} starts at {band.from_:g}; bands lie between 0 and 100"))
+            out.append(
+                doc.error(
+                    ("bands", i, "from"),
+                    "bands-range",
+                    f"band {band.id!r} starts at {band.from_:g}; bands lie between 0 and 100",
+                )
+            )
         if i and band.from_ <= bands[i - 1].from_:
-            out.append(doc.error(("bands", i, "from"), "bands-order",
-                                 f"band {band.id!r} starts at {band.from_:g}, not above the band "
-                                 f"before it ({bands[i - 1].from_:g}); list bands in ascending order"))
+            out.append(
+                doc.error(
+                    ("bands", i, "from"),
+                    "bands-order",
+                    f"band {band.id!r} starts at {band.from_:g}, not above the band "
+                    f"before it ({bands[i - 1].from_:g}); list bands in ascending order",
+                )
+            )
     return out
 
 
@@ -300,40 +355,71 @@ def _theme_rules(placed: Sequence[_PlacedTheme]) -> list[Diagnostic]:
     statements: dict[str, str] = {}
     for p in placed:
         theme, doc, base = p.theme, p.doc, p.loc
-        where = doc.error(base, "", "").where
+        where = doc.error((*base, "id"), "", "").where
         if theme.id in theme_ids:
-            out.append(doc.error((*base, "id"), "duplicate-id",
-                                 f"theme id {theme.id!r} is already used at {theme_ids[theme.id]}"))
+            out.append(
+                doc.error(
+                    (*base, "id"),
+                    "duplicate-id",
+                    f"theme id {theme.id!r} is already used at {theme_ids[theme.id]}",
+                )
+            )
         else:
             theme_ids[theme.id] = where
         if not theme.indicators:
-            out.append(doc.error((*base, "indicators"), "no-indicators",
-                                 f"theme {theme.id!r} has no indicators"))
+            out.append(
+                doc.error(
+                    (*base, "indicators"), "no-indicators", f"theme {theme.id!r} has no indicators"
+                )
+            )
         elif len(theme.indicators) < FEW_INDICATORS:
-            out.append(doc.warning((*base, "indicators"), "few-indicators",
-                                   f"theme {theme.id!r} has {len(theme.indicators)} indicator(s); "
-                                   f"{FEW_INDICATORS} or more give a steadier score"))
+            out.append(
+                doc.warning(
+                    (*base, "indicators"),
+                    "few-indicators",
+                    f"theme {theme.id!r} has {len(theme.indicators)} indicator(s); "
+                    f"{FEW_INDICATORS} or more give a steadier score",
+                )
+            )
         for j, indicator in enumerate(theme.indicators):
             loc = (*base, "indicators", j)
             if indicator.id in indicator_ids:
-                out.append(doc.error((*loc, "id"), "duplicate-id",
-                                     f"indicator id {indicator.id!r} is already used at "
-                                     f"{indicator_ids[indicator.id]}"))
+                out.append(
+                    doc.error(
+                        (*loc, "id"),
+                        "duplicate-id",
+                        f"indicator id {indicator.id!r} is already used at "
+                        f"{indicator_ids[indicator.id]}",
+                    )
+                )
             else:
                 indicator_ids[indicator.id] = doc.error((*loc, "id"), "", "").where
             if not indicator.actions:
-                out.append(doc.warning(loc, "no-actions",
-                                       f"indicator {indicator.id!r} has no actions to suggest"))
+                out.append(
+                    doc.warning(
+                        loc, "no-actions", f"indicator {indicator.id!r} has no actions to suggest"
+                    )
+                )
             key = _normal(indicator.statement)
             if key in statements:
-                out.append(doc.warning((*loc, "statement"), "duplicate-statement",
-                                       f"the same statement as indicator {statements[key]!r}"))
+                out.append(
+                    doc.warning(
+                        (*loc, "statement"),
+                        "duplicate-statement",
+                        f"the same statement as indicator {statements[key]!r}",
+                    )
+                )
             else:
                 statements[key] = indicator.id
             if len(indicator.statement) > LONG_STATEMENT:
-                out.append(doc.warning((*loc, "statement"), "long-statement",
-                                       f"statement is {len(indicator.statement)} characters; "
-                                       f"keep it under {LONG_STATEMENT}"))
+                out.append(
+                    doc.warning(
+                        (*loc, "statement"),
+                        "long-statement",
+                        f"statement is {len(indicator.statement)} characters; "
+                        f"keep it under {LONG_STATEMENT}",
+                    )
+                )
     return out
 
 
@@ -365,8 +451,16 @@ def framework_file(spec: str | None) -> Path:
             if candidate.is_file():
                 return candidate
     known = ", ".join(sorted({f.id for f in discover_frameworks()})) or "none"
-    raise InputError([error(spec, None, "framework-not-found",
-                            f"no framework folder, file or id {spec!r} (known ids: {known})")])
+    raise InputError(
+        [
+            error(
+                spec,
+                None,
+                "framework-not-found",
+                f"no framework folder, file or id {spec!r} (known ids: {known})",
+            )
+        ]
+    )
 
 
 def load_framework(spec: str | None) -> Framework:
@@ -402,8 +496,13 @@ def discover_frameworks() -> list[FrameworkInfo]:
             except InputError:
                 continue
             data = doc.data
-            found.append(FrameworkInfo(
-                id=str(data.get("id", file.parent.name)), title=str(data.get("title", "")),
-                version=str(data.get("version", "")), where=display_path(file.parent), origin=origin,
-            ))
+            found.append(
+                FrameworkInfo(
+                    id=str(data.get("id", file.parent.name)),
+                    title=str(data.get("title", "")),
+                    version=str(data.get("version", "")),
+                    where=display_path(file.parent),
+                    origin=origin,
+                )
+            )
     return found

@@ -35,7 +35,9 @@ Loc = tuple[str | int, ...]
 Position = tuple[int, int]
 
 _YAML_NS = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = {f"{_YAML_NS}{name}" for name in ("null", "bool", "int", "float", "str", "timestamp")}
+_ALLOWED_TAGS = {
+    f"{_YAML_NS}{name}" for name in ("null", "bool", "int", "float", "str", "timestamp")
+}
 _COLLECTION_TAGS = {f"{_YAML_NS}map", f"{_YAML_NS}seq"}
 
 try:  # libyaml is much faster when present; same semantics.
@@ -67,8 +69,16 @@ def read_bytes(path: Path, *, label: str | None = None, limit: int = MAX_BYTES) 
             raise InputError([error(shown, None, "not-a-file", "is a folder, not a file")])
         size = path.stat().st_size
         if size > limit:
-            raise InputError([error(shown, None, "too-large",
-                                    f"file is {size:,} bytes; the limit is {limit:,} bytes")])
+            raise InputError(
+                [
+                    error(
+                        shown,
+                        None,
+                        "too-large",
+                        f"file is {size:,} bytes; the limit is {limit:,} bytes",
+                    )
+                ]
+            )
         with path.open("rb") as handle:
             raw = handle.read(limit + 1)  # special files can lie about their size
     except InputError:
@@ -79,7 +89,9 @@ def read_bytes(path: Path, *, label: str | None = None, limit: int = MAX_BYTES) 
     except RuntimeError:  # symlink loop on some Python versions
         raise InputError([error(shown, None, "unreadable", "cannot read: symlink loop")]) from None
     if len(raw) > limit:
-        raise InputError([error(shown, None, "too-large", f"file is over the {limit:,}-byte limit")])
+        raise InputError(
+            [error(shown, None, "too-large", f"file is over the {limit:,}-byte limit")]
+        )
     return raw
 
 
@@ -97,30 +109,51 @@ def decode_text(raw: bytes, shown: str, *, encoding: str = "utf-8") -> str:
     if nul != -1:
         head = raw[:1024]
         controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-        if nul < 1024 and controls > len(head) // 20:
-            raise InputError([error(shown, None, "binary-file",
-                                    "looks like a binary file, not a text file")])
-        raise InputError([error(shown, _line_col(raw, nul), "nul-byte",
-                                "contains a NUL byte; text files cannot hold one")])
+        if nul < 1024 and controls >= 3 and controls * 20 > len(head):
+            raise InputError(
+                [error(shown, None, "binary-file", "looks like a binary file, not a text file")]
+            )
+        raise InputError(
+            [
+                error(
+                    shown,
+                    _line_col(raw, nul),
+                    "nul-byte",
+                    "contains a NUL byte; text files cannot hold one",
+                )
+            ]
+        )
     if encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig"):
         encoding = "utf-8-sig"
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         if encoding != "utf-8-sig":
-            raise InputError([error(shown, _line_col(raw, exc.start), "encoding",
-                                    f"is not valid {encoding}")]) from None
+            raise InputError(
+                [error(shown, _line_col(raw, exc.start), "encoding", f"is not valid {encoding}")]
+            ) from None
         start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
-        bad = raw[start:start + 1].hex()
-        raise InputError([error(shown, _line_col(raw, start), "encoding",
-                                f"is not valid UTF-8 (byte 0x{bad}); save it as UTF-8")]) from None
+        bad = raw[start : start + 1].hex()
+        raise InputError(
+            [
+                error(
+                    shown,
+                    _line_col(raw, start),
+                    "encoding",
+                    f"is not valid UTF-8 (byte 0x{bad}); save it as UTF-8",
+                )
+            ]
+        ) from None
     except LookupError:
-        raise InputError([error(shown, None, "encoding",
-                                f"unknown encoding {encoding!r}")]) from None
+        raise InputError(
+            [error(shown, None, "encoding", f"unknown encoding {encoding!r}")]
+        ) from None
 
 
 def read_text(path: Path, *, label: str | None = None, encoding: str = "utf-8") -> str:
-    return decode_text(read_bytes(path, label=label), label or display_path(path), encoding=encoding)
+    return decode_text(
+        read_bytes(path, label=label), label or display_path(path), encoding=encoding
+    )
 
 
 @dataclass
@@ -142,9 +175,9 @@ class Document:
         resolved: list[str | int] = []
         node = self.data
         for i, part in enumerate(path):
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            in_dict = isinstance(node, dict) and part in node
+            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            if in_dict or in_list:
                 node = node[part]
             elif i == len(path) - 1:
                 break  # a missing key: point at its parent
@@ -160,10 +193,14 @@ class Document:
             target = target[:-1]
         return self.positions.get((), (1, 1))
 
-    def error(self, loc: Sequence[str | int], code: str, message: str, *, key: bool = False) -> Diagnostic:
+    def error(
+        self, loc: Sequence[str | int], code: str, message: str, *, key: bool = False
+    ) -> Diagnostic:
         return error(self.path, self.position(loc, key=key), code, message)
 
-    def warning(self, loc: Sequence[str | int], code: str, message: str, *, key: bool = False) -> Diagnostic:
+    def warning(
+        self, loc: Sequence[str | int], code: str, message: str, *, key: bool = False
+    ) -> Diagnostic:
         line, col = self.position(loc, key=key) or (None, None)
         return Diagnostic(self.path, line, col, "warning", code, message)
 
@@ -187,37 +224,51 @@ class _Builder:
     def count(self, n: int, mark: Any) -> None:
         self.nodes += n
         if self.nodes > MAX_NODES:
-            raise self.fail(mark, "too-many-nodes",
-                            f"document has more than {MAX_NODES:,} values (aliases expanded); "
-                            "refusing it")
+            raise self.fail(
+                mark,
+                "too-many-nodes",
+                f"document has more than {MAX_NODES:,} values (aliases expanded); refusing it",
+            )
 
     def scalar(self, event: Any) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         elif tag.startswith("!!"):
             tag = _YAML_NS + tag[2:]
         if tag == f"{_YAML_NS}merge":
-            raise self.fail(event.start_mark, "unsupported-tag",
-                            "merge keys (<<) are not supported; write the keys out")
+            raise self.fail(
+                event.start_mark,
+                "unsupported-tag",
+                "merge keys (<<) are not supported; write the keys out",
+            )
         if tag not in _ALLOWED_TAGS:
-            raise self.fail(event.start_mark, "unsupported-tag",
-                            f"the tag {_short(event.tag or tag)} is not allowed; write plain values")
+            raise self.fail(
+                event.start_mark,
+                "unsupported-tag",
+                f"the tag {_short(event.tag or tag)} is not allowed; write plain values",
+            )
         if tag == f"{_YAML_NS}int" and len(event.value.lstrip("+-")) > MAX_INT_DIGITS:
-            self.problems.append(error(self.shown, (event.start_mark.line + 1, event.start_mark.column + 1),
-                                       "number-too-large",
-                                       f"a number with {len(event.value)} digits is too large"))
+            self.problems.append(
+                error(
+                    self.shown,
+                    (event.start_mark.line + 1, event.start_mark.column + 1),
+                    "number-too-large",
+                    f"a number with {len(event.value)} digits is too large",
+                )
+            )
             return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.constructor.yaml_constructors[tag](self.constructor, node)
         except (ValueError, yaml.YAMLError) as exc:
-            raise self.fail(event.start_mark, "invalid-value",
-                            f"cannot read {event.value!r}: {exc}") from None
+            raise self.fail(
+                event.start_mark, "invalid-value", f"cannot read {event.value!r}: {exc}"
+            ) from None
 
     def build(self, events: Any) -> Any:
         root: list[Any] = []
-        # Each frame: [container, loc, pending_key, pending_key_mark, anchor, start_node_count, mark]
+        # A frame: [container, loc, pending key, its position, anchor, node count at start, mark]
         stack: list[list[Any]] = []
         documents = 0
 
@@ -237,7 +288,9 @@ class _Builder:
                 if isinstance(value, (dict, list)):
                     raise self.fail(mark, "invalid-key", "a mapping key must be a plain value")
                 if value in container:
-                    raise self.fail(mark, "duplicate-key", f"key {value!r} appears twice in this mapping")
+                    raise self.fail(
+                        mark, "duplicate-key", f"key {value!r} appears twice in this mapping"
+                    )
                 frame[2], frame[3] = value, position
             else:
                 key = frame[2]
@@ -258,11 +311,15 @@ class _Builder:
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 self.count(1, event.start_mark)
                 if event.tag not in (None, "!") and event.tag not in _COLLECTION_TAGS:
-                    raise self.fail(event.start_mark, "unsupported-tag",
-                                    f"the tag {_short(event.tag)} is not allowed; write plain values")
+                    raise self.fail(
+                        event.start_mark,
+                        "unsupported-tag",
+                        f"the tag {_short(event.tag)} is not allowed; write plain values",
+                    )
                 if len(stack) >= MAX_DEPTH:
-                    raise self.fail(event.start_mark, "too-deep",
-                                    f"nested more than {MAX_DEPTH} levels deep")
+                    raise self.fail(
+                        event.start_mark, "too-deep", f"nested more than {MAX_DEPTH} levels deep"
+                    )
                 container: Any = {} if kind is yaml.MappingStartEvent else []
                 loc: Loc = ()
                 if stack:
@@ -270,12 +327,14 @@ class _Builder:
                     if isinstance(parent[0], list):
                         loc = (*parent[1], len(parent[0]))
                     elif parent[2] is _NO_KEY:
-                        raise self.fail(event.start_mark, "invalid-key",
-                                        "a mapping key must be a plain value")
+                        raise self.fail(
+                            event.start_mark, "invalid-key", "a mapping key must be a plain value"
+                        )
                     else:
                         loc = (*parent[1], parent[2])
-                stack.append([container, loc, _NO_KEY, None, event.anchor, self.nodes,
-                              event.start_mark])
+                stack.append(
+                    [container, loc, _NO_KEY, None, event.anchor, self.nodes, event.start_mark]
+                )
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 container, _, _, _, anchor, started, mark = stack.pop()
                 if anchor:
@@ -283,16 +342,22 @@ class _Builder:
                 attach(container, mark)
             elif kind is yaml.AliasEvent:
                 if event.anchor not in self.anchors:
-                    raise self.fail(event.start_mark, "yaml-syntax",
-                                    f"alias *{event.anchor} refers to no anchor")
+                    raise self.fail(
+                        event.start_mark,
+                        "yaml-syntax",
+                        f"alias *{event.anchor} refers to no anchor",
+                    )
                 value, size = self.anchors[event.anchor]
                 self.count(size, event.start_mark)
                 attach(value, event.start_mark)
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise self.fail(event.start_mark, "multiple-documents",
-                                    "holds more than one YAML document; use one per file")
+                    raise self.fail(
+                        event.start_mark,
+                        "multiple-documents",
+                        "holds more than one YAML document; use one per file",
+                    )
         if self.problems:
             raise InputError(self.problems)
         return root[0] if root else None
@@ -342,11 +407,13 @@ def parse_json(text: str, shown: str) -> Document:
         return int(digits)
 
     try:
-        data = json.loads(text, parse_constant=no_constants, object_pairs_hook=pairs,
-                          parse_int=integer)
+        data = json.loads(
+            text, parse_constant=no_constants, object_pairs_hook=pairs, parse_int=integer
+        )
     except json.JSONDecodeError as exc:
-        raise InputError([error(shown, (exc.lineno, exc.colno), "json-syntax",
-                                f"JSON syntax error: {exc.msg}")]) from None
+        raise InputError(
+            [error(shown, (exc.lineno, exc.colno), "json-syntax", f"JSON syntax error: {exc.msg}")]
+        ) from None
     except ValueError as exc:
         raise InputError([error(shown, None, "json-syntax", f"JSON error: {exc}")]) from None
     except RecursionError:
@@ -364,13 +431,25 @@ def load_document(path: Path, *, label: str | None = None) -> Document:
     """Load a YAML (or, by extension, JSON) file whose top level must be a mapping."""
     shown = label or display_path(path)
     text = read_text(path, label=shown)
-    document = parse_json(text, shown) if path.suffix.lower() == ".json" else parse_yaml(text, shown)
+    document = (
+        parse_json(text, shown) if path.suffix.lower() == ".json" else parse_yaml(text, shown)
+    )
     if document.data is None:
-        raise InputError([error(shown, None, "empty-file", "file holds no data (only comments or blank lines)")])
+        raise InputError(
+            [error(shown, None, "empty-file", "file holds no data (only comments or blank lines)")]
+        )
     if not isinstance(document.data, dict):
         kind = describe(document.data)
-        raise InputError([error(shown, (1, 1), "not-a-mapping",
-                                f"the top level must be a mapping of keys to values, not {kind}")])
+        raise InputError(
+            [
+                error(
+                    shown,
+                    (1, 1),
+                    "not-a-mapping",
+                    f"the top level must be a mapping of keys to values, not {kind}",
+                )
+            ]
+        )
     return document
 
 
@@ -405,4 +484,4 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
 
 
 def _short(tag: str) -> str:
-    return "!!" + tag[len(_YAML_NS):] if tag.startswith(_YAML_NS) else tag
+    return "!!" + tag[len(_YAML_NS) :] if tag.startswith(_YAML_NS) else tag

@@ -85,8 +85,9 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return [f.alias or name for name, f in found.model_fields.items()]
 
 
-def pydantic_diagnostics(model: type[BaseModel], data: Any, doc: Document,
-                         base: tuple[str | int, ...] = ()) -> list[Diagnostic]:
+def pydantic_diagnostics(
+    model: type[BaseModel], data: Any, doc: Document, base: tuple[str | int, ...] = ()
+) -> list[Diagnostic]:
     """Validate `data` against `model`; one diagnostic per problem, located in `doc`."""
     try:
         model.model_validate(data)
@@ -95,13 +96,17 @@ def pydantic_diagnostics(model: type[BaseModel], data: Any, doc: Document,
     return []
 
 
-def diagnostic_for(err: Any, model: type[BaseModel], doc: Document,
-                   base: tuple[str | int, ...] = ()) -> Diagnostic:
+def diagnostic_for(
+    err: Any, model: type[BaseModel], doc: Document, base: tuple[str | int, ...] = ()
+) -> Diagnostic:
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
     field = next((p for p in reversed(loc) if isinstance(p, str)), "")
     full = (*base, *loc)
+    name = repr(field)
+    if loc and isinstance(loc[-1], int) and field:
+        name = f"entry {loc[-1]} of {field!r}"
     if kind == "extra_forbidden":
         key = loc[-1]
         allowed = _allowed_keys(model, loc[:-1])
@@ -113,17 +118,25 @@ def diagnostic_for(err: Any, model: type[BaseModel], doc: Document,
         return doc.error(full, "missing-key", f"missing required key {loc[-1]!r}")
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
-        where = f"{field!r} " if field else ""
-        return doc.error(full, "wrong-type",
-                         f"{where}must be {expected}, not {describe(value)}{_hint(expected, value)}")
+        where = f"{name} " if field else ""
+        return doc.error(
+            full,
+            "wrong-type",
+            f"{where}must be {expected}, not {describe(value)}{_hint(expected, value)}",
+        )
     if kind == "string_pattern_mismatch":
         example = slugify(str(value), fallback="my-id")
-        return doc.error(full, "invalid-id",
-                         f"{value!r} is not a valid id: use lowercase letters, digits and "
-                         f"hyphens, e.g. {example!r}")
+        return doc.error(
+            full,
+            "invalid-id",
+            f"{value!r} is not a valid id: use lowercase letters, digits and "
+            f"hyphens, e.g. {example!r}",
+        )
     if kind in ("greater_than", "less_than_equal", "greater_than_equal", "less_than"):
         code = _FIELD_CODES.get(field, "out-of-range")
-        return doc.error(full, code, f"{field} {err['msg'].lower().replace('input ', '')}, not {value!r}")
+        return doc.error(
+            full, code, f"{field} {err['msg'].lower().replace('input ', '')}, not {value!r}"
+        )
     if kind in ("string_too_short", "too_short"):
         return doc.error(full, "empty-value", f"{field!r} must not be empty")
     if kind in ("string_too_long", "too_long"):

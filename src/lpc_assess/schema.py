@@ -10,13 +10,50 @@ KINDS = ("framework", "theme", "answers")
 
 # Keywords draft-07 knows; anything else pydantic emits is dropped.
 _DRAFT_07_KEYWORDS = {
-    "$schema", "$id", "$ref", "$comment", "title", "description", "default", "examples",
-    "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum",
-    "exclusiveMinimum", "maxLength", "minLength", "pattern", "items", "additionalItems",
-    "maxItems", "minItems", "uniqueItems", "contains", "maxProperties", "minProperties",
-    "required", "properties", "patternProperties", "additionalProperties", "dependencies",
-    "propertyNames", "if", "then", "else", "allOf", "anyOf", "oneOf", "not", "format",
-    "definitions", "readOnly", "writeOnly",
+    "$schema",
+    "$id",
+    "$ref",
+    "$comment",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "type",
+    "enum",
+    "const",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "items",
+    "additionalItems",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "contains",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "dependencies",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "format",
+    "definitions",
+    "readOnly",
+    "writeOnly",
 }
 _SUBSCHEMA_MAPS = {"properties", "patternProperties", "definitions", "dependencies"}
 
@@ -48,10 +85,16 @@ def json_schema(kind: str) -> dict[str, Any]:
     from lpc_assess.framework import FrameworkFile, Theme
 
     models: dict[str, type[BaseModel]] = {
-        "framework": FrameworkFile, "theme": Theme, "answers": AnswersFile,
+        "framework": FrameworkFile,
+        "theme": Theme,
+        "answers": AnswersFile,
     }
     schema = _to_draft_07(models[kind].model_json_schema(by_alias=True))
-    schema = {"$schema": DRAFT_07, "$id": f"https://lpc-assess.invalid/{kind}.schema.json", **schema}
+    schema = {
+        "$schema": DRAFT_07,
+        "$id": f"https://lpc-assess.invalid/{kind}.schema.json",
+        **schema,
+    }
     return dict(schema)
 
 

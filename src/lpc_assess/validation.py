@@ -21,8 +21,9 @@ def framework_files(path: Path) -> tuple[list[Path], list[Diagnostic]]:
         return [path / "framework.yaml"], []
     children = sorted(p for p in path.glob("*/framework.yaml") if p.is_file())
     if not children:
-        return [], [error(shown, None, "no-framework",
-                          "holds no framework.yaml, nor folders that hold one")]
+        return [], [
+            error(shown, None, "no-framework", "holds no framework.yaml, nor folders that hold one")
+        ]
     return children, []
 
 
@@ -40,5 +41,6 @@ def validate_paths(paths: Sequence[Path]) -> tuple[int, list[Diagnostic]]:
                 continue
             seen.add(key)
             checked += 1
-            diagnostics.extend(check_framework(file).diagnostics)
+            found = check_framework(file).diagnostics
+            diagnostics.extend(sorted(found, key=lambda d: (d.path, d.line or 0, d.col or 0)))
     return checked, diagnostics
