@@ -1,0 +1,246 @@
+"""360-degree feedback: rater groups per subject, the anonymity threshold, and gaps.
+
+PRODUCT.md §5. Responses with a `rater` are collected per subject and
+relationship as running sums (memory grows with subjects, not responses).
+At the end, per subject:
+
+* `self` stands apart (several self responses are averaged);
+* a relationship group with at least `min_raters` raters is shown; `manager`
+  is shown with one rater (raters know a manager is identifiable);
+* smaller groups are merged into `other`; if `other` is still too small it is
+  dropped, and a dropped group contributes nothing to any output;
+* `others` pools the raters of the shown groups;
+* a theme where self - others exceeds one third of the range (100/3 percentage
+  points) is a blind spot; below minus one third, a hidden strength.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lpc_assess.framework import Framework
+from lpc_assess.scoring import ResponseScore
+
+GROUP_ORDER = ("manager", "peer", "direct-report", "other")
+THIRD = 100.0 / 3.0
+_EPSILON = 1e-9
+MAX_INDICATOR_GAPS = 5
+
+
+@dataclass
+class _Sums:
+    """Running sums for one group of raters of one subject."""
+
+    n: int = 0
+    theme_sum: dict[str, float] = field(default_factory=dict)
+    theme_n: dict[str, int] = field(default_factory=dict)
+    item_sum: dict[str, float] = field(default_factory=dict)
+    item_n: dict[str, int] = field(default_factory=dict)
+    item_counts: dict[str, dict[int, int]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, score: ResponseScore, notes: Mapping[str, str]) -> None:
+        self.n += 1
+        for theme in score.themes:
+            if theme.percent is not None:
+                self.theme_sum[theme.id] = self.theme_sum.get(theme.id, 0.0) + theme.percent
+                self.theme_n[theme.id] = self.theme_n.get(theme.id, 0) + 1
+        for item in score.items:
+            self.item_sum[item.id] = self.item_sum.get(item.id, 0.0) + item.value
+            self.item_n[item.id] = self.item_n.get(item.id, 0) + 1
+            counts = self.item_counts.setdefault(item.id, {})
+            counts[item.value] = counts.get(item.value, 0) + 1
+        self.notes.extend(text for text in notes.values() if text and text.strip())
+
+    def merge(self, other: _Sums) -> None:
+        self.n += other.n
+        for key, value in other.theme_sum.items():
+            self.theme_sum[key] = self.theme_sum.get(key, 0.0) + value
+            self.theme_n[key] = self.theme_n.get(key, 0) + other.theme_n[key]
+        for key, value in other.item_sum.items():
+            self.item_sum[key] = self.item_sum.get(key, 0.0) + value
+            self.item_n[key] = self.item_n.get(key, 0) + other.item_n[key]
+            counts = self.item_counts.setdefault(key, {})
+            for point, count in other.item_counts[key].items():
+                counts[point] = counts.get(point, 0) + count
+        self.notes.extend(other.notes)
+
+    def theme_means(self, theme_ids: list[str]) -> dict[str, float | None]:
+        return {
+            t: (self.theme_sum[t] / self.theme_n[t] if self.theme_n.get(t) else None)
+            for t in theme_ids
+        }
+
+    def item_mean(self, indicator_id: str) -> float | None:
+        n = self.item_n.get(indicator_id)
+        return self.item_sum[indicator_id] / n if n else None
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """A shown group (or the pooled `others`): its size and theme percents."""
+
+    name: str
+    n: int
+    themes: dict[str, float | None]
+    indicators: dict[str, float | None]
+    counts: dict[str, dict[int, int]]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class IndicatorGap:
+    id: str
+    self_value: int | float
+    others_mean: float
+    gap: float  # in scale points, self - others
+
+
+@dataclass(frozen=True)
+class SubjectFeedback:
+    """One subject's 360 result, with everything from dropped groups already gone."""
+
+    id: str
+    self_n: int
+    self_themes: dict[str, float | None] | None
+    self_items: dict[str, float | None]
+    groups: dict[str, GroupResult]
+    others: GroupResult
+    gaps: dict[str, float | None]
+    blind_spots: list[str]
+    hidden_strengths: list[str]
+    indicator_gaps: list[IndicatorGap]
+    merged: list[str]
+    dropped: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `subjects` entry of `batch --summary` (PRODUCT.md §5)."""
+        return {
+            "id": self.id,
+            "self": self.self_themes,
+            "groups": {
+                name: {"n": group.n, "themes": group.themes} for name, group in self.groups.items()
+            },
+            "others": {"n": self.others.n, "themes": self.others.themes},
+            "blind_spots": self.blind_spots,
+            "hidden_strengths": self.hidden_strengths,
+        }
+
+
+def classify_gap(gap: float | None) -> str | None:
+    """'blind-spot', 'hidden-strength' or None; exactly one third is not flagged."""
+    if gap is None:
+        return None
+    if gap > THIRD + _EPSILON:
+        return "blind-spot"
+    if gap < -THIRD - _EPSILON:
+        return "hidden-strength"
+    return None
+
+
+class FeedbackCollector:
+    """Collects rater responses one at a time; `subjects()` applies the threshold."""
+
+    def __init__(self, framework: Framework, min_raters: int = 3) -> None:
+        self.framework = framework
+        self.min_raters = max(1, min_raters)
+        self._sums: dict[str, dict[str, _Sums]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._sums)
+
+    def add(
+        self,
+        subject: str,
+        relationship: str,
+        score: ResponseScore,
+        notes: Mapping[str, str] | None = None,
+    ) -> None:
+        groups = self._sums.setdefault(subject, {})
+        groups.setdefault(relationship, _Sums()).add(score, notes or {})
+
+    def subjects(self) -> list[SubjectFeedback]:
+        return [self._subject(subject, groups) for subject, groups in self._sums.items()]
+
+    def _subject(self, subject: str, raw: dict[str, _Sums]) -> SubjectFeedback:
+        theme_ids = [t.id for t in self.framework.themes]
+        indicator_ids = self.framework.indicator_ids
+        shown: dict[str, _Sums] = {}
+        pending_other = _Sums()
+        merged: list[str] = []
+        for name in GROUP_ORDER:
+            sums = raw.get(name)
+            if sums is None or name == "other":
+                continue
+            if sums.n >= self.min_raters or (name == "manager" and sums.n >= 1):
+                shown[name] = sums
+            else:
+                pending_other.merge(sums)
+                merged.append(name)
+        dropped: list[str] = []
+        if "other" in raw:
+            pending_other.merge(raw["other"])
+        if pending_other.n:
+            if pending_other.n >= self.min_raters:
+                shown["other"] = pending_other
+            else:
+                dropped = [*merged, "other"] if "other" in raw else list(merged)
+                merged = []
+        pooled = _Sums()
+        for sums in shown.values():
+            pooled.merge(sums)
+
+        def result(name: str, sums: _Sums) -> GroupResult:
+            return GroupResult(
+                name=name,
+                n=sums.n,
+                themes=sums.theme_means(theme_ids),
+                indicators={i: sums.item_mean(i) for i in indicator_ids},
+                counts={i: dict(sorted(c.items())) for i, c in sums.item_counts.items()},
+                notes=sorted(sums.notes),  # sorted: order must not reveal who wrote what
+            )
+
+        self_sums = raw.get("self")
+        self_themes = self_sums.theme_means(theme_ids) if self_sums else None
+        self_items = {i: self_sums.item_mean(i) for i in indicator_ids} if self_sums else {}
+        others = result("others", pooled)
+        gaps: dict[str, float | None] = {}
+        blind: list[str] = []
+        hidden: list[str] = []
+        for theme_id in theme_ids:
+            mine = self_themes.get(theme_id) if self_themes else None
+            theirs = others.themes.get(theme_id)
+            gap = None if mine is None or theirs is None else mine - theirs
+            gaps[theme_id] = gap
+            kind = classify_gap(gap)
+            if kind == "blind-spot":
+                blind.append(theme_id)
+            elif kind == "hidden-strength":
+                hidden.append(theme_id)
+        item_gaps = []
+        for indicator_id in indicator_ids:
+            mine_item = self_items.get(indicator_id)
+            theirs_item = others.indicators.get(indicator_id)
+            if mine_item is not None and theirs_item is not None:
+                item_gaps.append(
+                    IndicatorGap(indicator_id, mine_item, theirs_item, mine_item - theirs_item)
+                )
+        item_gaps.sort(key=lambda g: -abs(g.gap))  # stable: framework order breaks ties
+        largest = [g for g in item_gaps if not math.isclose(g.gap, 0.0)][:MAX_INDICATOR_GAPS]
+        return SubjectFeedback(
+            id=subject,
+            self_n=self_sums.n if self_sums else 0,
+            self_themes=self_themes,
+            self_items=self_items,
+            groups={name: result(name, sums) for name, sums in shown.items()},
+            others=others,
+            gaps=gaps,
+            blind_spots=blind,
+            hidden_strengths=hidden,
+            indicator_gaps=largest,
+            merged=merged,
+            dropped=dropped,
+        )
