@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/lpc-assess show
+	$(BIN)/lpc-assess take
 
 test: lint typecheck pytest
 

@@ -1,0 +1,719 @@
+"""The `take` flow: a loop of statements, reflections and a pledge over a `Prompt`.
+
+`Questionnaire` asks; every answer is handed at once to a `save` callback.
+`run_take` is the command: it finds or resumes the answers file, saves it
+atomically (mode 0600) after every answer, and at the end prints a summary
+and writes the report. Ctrl-C or the end of input at any prompt saves, says
+how to carry on, and returns 130.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import shlex
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from lpc_assess.prompts import Prompt
+
+if TYPE_CHECKING:
+    from lpc_assess.answers import Response
+    from lpc_assess.framework import Framework, Indicator, Theme
+    from lpc_assess.scoring import ResponseScore
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+# Longer scales are shown as their two ends; `?` lists every point.
+_LISTED_POINTS = 11
+_QUIT = {"q", "quit"}
+_BACK = {"b", "back"}
+_HELP = {"?", "h", "help"}
+_SKIP = {"s", "skip"}
+_YES = {"y", "yes"}
+_NO = {"", "n", "no", "q"}
+
+Action = Literal["next", "back", "quit"]
+
+
+class SaveError(Exception):
+    """The answers file could not be written; the message says which and why."""
+
+
+class Outcome(Enum):
+    COMPLETED = "completed"
+    QUIT = "quit"
+    INTERRUPTED = "interrupted"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stop of the flow: a statement, a theme's reflection, or the pledge."""
+
+    kind: Literal["statement", "reflection", "pledge"]
+    theme: Theme | None = None
+    indicator: Indicator | None = None
+    number: int = 0  # the statement's place in its theme, from 1
+
+
+def build_steps(framework: Framework) -> list[Step]:
+    """Every statement in order, each theme's reflection after it, then the pledge."""
+    steps: list[Step] = []
+    for theme in framework.themes:
+        for number, indicator in enumerate(theme.indicators, start=1):
+            steps.append(Step("statement", theme, indicator, number))
+        if theme.reflection:
+            steps.append(Step("reflection", theme))
+    steps.append(Step("pledge"))
+    return steps
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+class Questionnaire:
+    """Asks `framework`'s statements through `prompt`, recording into `response`.
+
+    `save()` is called after every change to `response`; `run()` returns how
+    the flow ended. Only `ask` may raise KeyboardInterrupt or EOFError, and
+    either ends the flow as INTERRUPTED after one more save.
+    """
+
+    def __init__(
+        self,
+        framework: Framework,
+        response: Response,
+        prompt: Prompt,
+        save: Callable[[], None],
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.framework = framework
+        self.response = response
+        self.prompt = prompt
+        self.save = save
+        self.clock = clock
+        self.steps = build_steps(framework)
+        scale = framework.scale
+        self._range = (
+            f"{scale.min}-{scale.max}" if scale.min >= 0 else f"{scale.min} to {scale.max}"
+        )
+        keys = "s, b, ?, q" if scale.skip else "b, ?, q"
+        self._answer_text = f"Your answer ({self._range}, {keys}): "
+
+    # --- where we are ------------------------------------------------------------------
+
+    @property
+    def answered(self) -> int:
+        ids = set(self.framework.indicator_ids)
+        return sum(1 for key in self.response.answers if key in ids)
+
+    @property
+    def total(self) -> int:
+        return len(self.framework.indicators)
+
+    def resume_index(self) -> int:
+        """The step to start at: the first unanswered statement (or, when its theme's
+        reflection before it has no note yet, that reflection); with every statement
+        answered, the first step after the last statement."""
+        for i, step in enumerate(self.steps):
+            if (
+                step.kind == "statement"
+                and step.indicator
+                and step.indicator.id not in self.response.answers
+            ):
+                before = self.steps[i - 1] if i else None
+                if (
+                    before
+                    and before.kind == "reflection"
+                    and before.theme
+                    and before.theme.id not in self.response.notes
+                    and self.answered
+                ):
+                    return i - 1
+                return i
+        last = max(i for i, s in enumerate(self.steps) if s.kind == "statement")
+        after = self.steps[last + 1]
+        if after.kind == "reflection" and after.theme and after.theme.id in self.response.notes:
+            return last + 2
+        return last + 1
+
+    def _previous_statement(self, index: int) -> int | None:
+        for i in range(index - 1, -1, -1):
+            if self.steps[i].kind == "statement":
+                return i
+        return None
+
+    # --- the loop ----------------------------------------------------------------------
+
+    def run(self, start: int = 0) -> Outcome:
+        """Ask from step `start` to the end; stamp `completed` when the end is reached."""
+        index = start
+        try:
+            while index < len(self.steps):
+                step = self.steps[index]
+                back_to = self._previous_statement(index)
+                if step.kind == "statement":
+                    action = self._statement(step, can_go_back=back_to is not None)
+                elif step.kind == "reflection":
+                    action = self._reflection(step)
+                else:
+                    action = self._pledge()
+                if action == "quit":
+                    self.save()
+                    return Outcome.QUIT
+                if action == "back" and back_to is not None:
+                    index = back_to
+                else:
+                    index += 1
+        except (KeyboardInterrupt, EOFError):
+            self.save()
+            return Outcome.INTERRUPTED
+        self.response.completed = self.clock()
+        self.save()
+        return Outcome.COMPLETED
+
+    # --- statements --------------------------------------------------------------------
+
+    def scale_line(self, *, full: bool = False) -> str:
+        scale = self.framework.scale
+        points = range(scale.min, scale.max + 1)
+        if full or len(points) <= _LISTED_POINTS:
+            text = ", ".join(f"{v} {self.framework.label(v)}" for v in points)
+        else:
+            text = (
+                f"{scale.min} {self.framework.label(scale.min)} to "
+                f"{scale.max} {self.framework.label(scale.max)} (? lists every point)"
+            )
+        if scale.skip:
+            text += f"; s {scale.skip}"
+        return text
+
+    def describe(self, value: int | None) -> str:
+        if value is None:
+            return f"{self.framework.scale.skip or 'skip'} (skipped)"
+        return f"{value} {self.framework.label(value)}"
+
+    def _record(self, indicator_id: str, value: int | None) -> None:
+        answers = dict(self.response.answers)
+        answers[indicator_id] = value
+        # Kept in framework order, so the file reads like the questionnaire.
+        self.response.answers = {
+            i: answers[i] for i in self.framework.indicator_ids if i in answers
+        }
+        self.save()
+
+    def _statement(self, step: Step, *, can_go_back: bool) -> Action:
+        assert step.theme is not None and step.indicator is not None
+        theme, indicator = step.theme, step.indicator
+        say = self.prompt.say
+        say()
+        say(
+            f"{theme.title} · {step.number} of {len(theme.indicators)} · "
+            f"{self.answered}/{self.total} answered",
+            style="bold",
+        )
+        say(indicator.statement)
+        say("  " + self.scale_line())
+        has_answer = indicator.id in self.response.answers
+        if has_answer:
+            say(
+                f"Your answer so far: {self.describe(self.response.answers[indicator.id])}. "
+                "Enter keeps it."
+            )
+        scale = self.framework.scale
+        while True:
+            reply = self.prompt.ask(self._answer_text).strip()
+            key = reply.lower()
+            if key in _QUIT:
+                return "quit"
+            if key in _BACK:
+                if can_go_back:
+                    return "back"
+                say("This is the first statement: there is nothing before it.", style="italic")
+                continue
+            if key in _HELP:
+                self._help(indicator)
+                continue
+            if not key and has_answer:
+                return "next"
+            if key in _SKIP or (scale.skip and key == _normal(scale.skip)):
+                if scale.skip:
+                    self._record(indicator.id, None)
+                    return "next"
+                say(
+                    f"This self-check has no skip answer: choose the number from {self._range} "
+                    "closest to how things usually are.",
+                    style="italic",
+                )
+                continue
+            value = self.parse_value(reply)
+            if value is not None:
+                self._record(indicator.id, value)
+                return "next"
+            say(self._hint(reply), style="italic")
+
+    def parse_value(self, reply: str) -> int | None:
+        """A point of the scale from `4`, `Often`, `4 Often` or `4. Often`; None otherwise."""
+        scale = self.framework.scale
+        text = _normal(reply)
+        for value, label in scale.labels.items():
+            if text == _normal(label):
+                return value
+        match = re.fullmatch(r"([+-]?\d{1,6})\s*[.):=-]?\s*(.*)", text)
+        if not match:
+            return None
+        value = int(match.group(1))
+        if not scale.min <= value <= scale.max:
+            return None
+        rest = match.group(2)
+        return value if not rest or rest == _normal(self.framework.label(value)) else None
+
+    def _hint(self, reply: str) -> str:
+        scale = self.framework.scale
+        if re.fullmatch(r"[+-]?\d+", reply.strip()):
+            return (
+                f"{reply.strip()} is not on the scale: type a number from {scale.min} to "
+                f"{scale.max}, or ? for help."
+            )
+        return f"Type a number from {scale.min} to {scale.max} and press Enter, or ? for help."
+
+    def _help(self, indicator: Indicator) -> None:
+        say = self.prompt.say
+        scale = self.framework.scale
+        say(
+            indicator.help.strip()
+            if indicator.help
+            else "There is no more detail for this "
+            "statement: answer from your own experience over the last few months."
+        )
+        say(f"Answer with a number, or its words: {self.scale_line(full=True)}.")
+        keys = ["b goes back to the previous statement", "q saves and quits"]
+        if scale.skip:
+            keys.insert(0, f"s answers {scale.skip} (skip)")
+        say("Keys: " + "; ".join(keys) + ".")
+
+    # --- reflection and pledge ---------------------------------------------------------
+
+    def _reflection(self, step: Step) -> Action:
+        theme = step.theme
+        assert theme is not None and theme.reflection is not None
+        say = self.prompt.say
+        say()
+        say(f"A moment to reflect on {theme.title} (optional)", style="bold")
+        say(theme.reflection)
+        earlier = self.response.notes.get(theme.id)
+        if earlier:
+            say(f"Your note so far: {earlier}  (Enter keeps it.)")
+        while True:
+            reply = self.prompt.ask("Your thoughts (Enter to skip): ").strip()
+            key = reply.lower()
+            if key in _QUIT:
+                return "quit"
+            if key in _BACK:
+                return "back"
+            if key in _HELP:
+                say(
+                    "Write a sentence or two and press Enter, or press Enter to skip. "
+                    "b goes back to the last statement; q saves and quits."
+                )
+                continue
+            if reply:
+                self.response.notes[theme.id] = reply
+                self.save()
+            return "next"
+
+    def _pledge(self) -> Action:
+        say = self.prompt.say
+        say()
+        say("Your pledge (optional)", style="bold")
+        say("What is one thing you will do in the next few weeks to make care more personal?")
+        say(
+            "A pledge is easier to keep when it says what you will do, with whom, and by when: "
+            'for example, "Ask two people I support what a good day looks like, with my team, '
+            'by the end of the month."'
+        )
+        if self.response.pledge:
+            say(f"Your pledge so far: {self.response.pledge}  (Enter keeps it.)")
+        while True:
+            what = self.prompt.ask("What will you do? (Enter to skip): ").strip()
+            key = what.lower()
+            if key in _QUIT:
+                return "quit"
+            if key in _BACK:
+                return "back"
+            if key in _HELP:
+                say(
+                    "Write one thing you will do and press Enter, or press Enter to skip. "
+                    "b goes back to the last statement; q saves and quits."
+                )
+                continue
+            if not what:
+                return "next"
+            self.response.pledge = what
+            self.save()
+            parts = [what.rstrip(". ")]
+            for question, word in (
+                ("With whom? (Enter to skip): ", "with"),
+                ("By when? (Enter to skip): ", "by"),
+            ):
+                extra = self.prompt.ask(question).strip()
+                if extra.lower() in _QUIT:
+                    return "quit"
+                if extra.lower() in _BACK:
+                    break
+                if extra:
+                    parts.append(f"{word} {_drop_word(extra, word)}")
+                    self.response.pledge = ", ".join(parts) + "."
+                    self.save()
+            else:
+                say(f"Your pledge: {self.response.pledge}")
+                return "next"
+            say("Let's write the pledge again.")
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _drop_word(text: str, word: str) -> str:
+    """`with my team` -> `my team` for the `with` question, so it is not said twice."""
+    head, _, rest = text.partition(" ")
+    return rest.strip() if head.lower() == word and rest.strip() else text
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+def default_answers_path(today: dt.date | None = None) -> Path:
+    return Path(f"lpc-answers-{(today or dt.date.today()).isoformat()}.yaml")
+
+
+def default_report_path(answers: Path) -> Path:
+    report = answers.with_suffix(".html")
+    return report if report != answers else answers.with_name(answers.name + ".report.html")
+
+
+def resume_command(framework: str | None, answers: Path, report: Path | None) -> str:
+    """The exact command that carries on with `answers`."""
+    from lpc_assess.framework import DEFAULT_FRAMEWORK
+
+    words = ["lpc-assess", "take"]
+    if framework and framework != DEFAULT_FRAMEWORK:
+        words += ["--framework", framework]
+    words += ["--answers", str(answers)]
+    if report is not None:
+        words += ["--report", str(report)]
+    return shlex.join(words)
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C that arrives inside the block until the block is done.
+
+    Used around each save, so that the write is never cut short by Ctrl-C
+    (atomic_write would keep the old file, but the answer would be lost).
+    Afterwards the signal is delivered again to whatever handled it before:
+    by default, a KeyboardInterrupt; nothing, if Ctrl-C was being ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(
+            signal.SIGINT, previous if previous is not None else signal.default_int_handler
+        )
+    if caught:
+        signal.raise_signal(signal.SIGINT)
+
+
+def _error(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def run_take(
+    framework: str | None,
+    answers: Path | None,
+    report: Path | None,
+    *,
+    prompt: Prompt | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
+    today: dt.date | None = None,
+) -> int:
+    """`lpc-assess take`: the self-check in the terminal. Returns the exit code."""
+    from lpc_assess.diagnostics import InputError
+    from lpc_assess.framework import load_framework
+
+    try:
+        loaded = load_framework(framework)
+    except InputError as exc:
+        for diagnostic in exc.diagnostics:
+            _error(diagnostic.text())
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    path = answers if answers is not None else default_answers_path(today)
+    report_path = report if report is not None else default_report_path(path)
+    for what, file in (("answers", path), ("report", report_path)):
+        folder = file.parent if str(file.parent) else Path(".")
+        if not folder.is_dir():
+            _error(f"{file}: cannot write the {what} there: the folder {folder} does not exist")
+            return EXIT_USAGE
+    if report_path.resolve() == path.resolve():
+        _error(
+            f"{report_path}: the report cannot replace the answers file; choose another --report"
+        )
+        return EXIT_USAGE
+    if prompt is None:
+        from lpc_assess.prompts import TerminalPrompt
+
+        prompt = TerminalPrompt()
+    session = TakeSession(loaded, framework, path, report, report_path, prompt, clock)
+    return session.run()
+
+
+class TakeSession:
+    """One run of `take`: the answers file, the questionnaire, the summary and report."""
+
+    def __init__(
+        self,
+        framework: Framework,
+        framework_spec: str | None,
+        path: Path,
+        report: Path | None,
+        report_path: Path,
+        prompt: Prompt,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self.framework = framework
+        self.path = path
+        self.report_path = report_path
+        self.prompt = prompt
+        self.clock = clock
+        self.command = resume_command(framework_spec, path, report)
+        self.response: Response | None = None
+
+    def save(self) -> None:
+        """Write the answers file atomically, mode 0600; SaveError if it cannot be written."""
+        from lpc_assess.answers import dump_answers
+        from lpc_assess.files import atomic_write
+
+        assert self.response is not None
+        fmt = "json" if self.path.suffix.lower() == ".json" else "yaml"
+        text = dump_answers(self.response, fmt=fmt)
+        try:
+            with interrupts_deferred():
+                atomic_write(self.path, text, private=True)
+        except OSError as exc:
+            raise SaveError(f"{self.path}: cannot save the answers: {exc.strerror or exc}") from exc
+
+    def run(self) -> int:
+        try:
+            return self._run()
+        except KeyboardInterrupt:
+            # Outside a prompt (while starting, or at the end): every answer given so
+            # far was saved when it was given.
+            say = self.prompt.say
+            say()
+            if self.response is None or not self.path.exists():
+                say("Stopped. Nothing was changed.")
+            elif self.response.completed is not None:
+                say(f"Stopped. Your answers are complete and saved in {self.path}.")
+                say("To write the report, run: " + self._report_command(), wrap=False)
+            else:
+                say(f"Stopped. Your answers are saved in {self.path}.")
+                say(f"To carry on, run: {self.command}", wrap=False)
+            return EXIT_INTERRUPTED
+        except SaveError as exc:
+            _error(str(exc))
+            return EXIT_FAILED
+        except OSError as exc:  # the terminal or pipe went away; answers given are saved
+            _error(f"lpc-assess take: {exc.strerror or exc}")
+            return EXIT_FAILED
+
+    def _report_command(self) -> str:
+        fmt = _report_format(self.report_path)
+        words = ["lpc-assess", "report", str(self.path), "--format", fmt]
+        return shlex.join([*words, "--output", str(self.report_path)])
+
+    def _run(self) -> int:
+        started = self._open()
+        if isinstance(started, int):
+            return started
+        response, resuming = started
+        self.response = response
+        questionnaire = Questionnaire(
+            self.framework, response, self.prompt, self.save, clock=self.clock
+        )
+        self._intro(questionnaire, resuming)
+        if not resuming:
+            self.save()  # at once: a folder we cannot write to is found before any answer
+        outcome = questionnaire.run(questionnaire.resume_index() if resuming else 0)
+        if outcome is not Outcome.COMPLETED:
+            say = self.prompt.say
+            say()
+            stopped = "Saved" if outcome is Outcome.QUIT else "Stopped and saved"
+            say(
+                f"{stopped}: {questionnaire.answered} of {questionnaire.total} answered, "
+                f"in {self.path}."
+            )
+            say(f"To carry on, run: {self.command}", wrap=False)
+            return EXIT_OK if outcome is Outcome.QUIT else EXIT_INTERRUPTED
+        return self._finish()
+
+    def _open(self) -> tuple[Response, bool] | int:
+        """The response to work on and whether it is resumed, or an exit code."""
+        from lpc_assess.answers import Response, load_answers
+        from lpc_assess.diagnostics import InputError
+
+        def fresh() -> Response:
+            return Response(
+                framework_id=self.framework.id,
+                framework_version=self.framework.version,
+                started=self.clock(),
+            )
+
+        if not self.path.exists():
+            return fresh(), False
+        try:
+            response, warnings = load_answers(self.path, self.framework)
+        except InputError as exc:
+            for diagnostic in exc.diagnostics:
+                _error(diagnostic.text())
+            _error(f"{self.path} was left as it is: fix it, or choose another file with --answers.")
+            return EXIT_FAILED
+        for warning in warnings:
+            _error(warning.text())
+        if response.completed is None:
+            if response.started is None:
+                response.started = self.clock()
+            return response, True
+        when = response.completed.strftime("%Y-%m-%d %H:%M")
+        self.prompt.say(f"{self.path} holds a self-check completed on {when}.")
+        while True:
+            try:
+                reply = self.prompt.ask("Start again and replace it? [y/N] ").strip().lower()
+            except EOFError:
+                _error(
+                    f"{self.path} was not replaced (no answer to 'start again?'). "
+                    "To start a new self-check, choose another file with --answers."
+                )
+                return EXIT_FAILED
+            if reply in _YES:
+                return fresh(), False
+            if reply in _NO:
+                self.prompt.say(f"{self.path} is unchanged.")
+                self.prompt.say("To write its report, run: " + self._report_command(), wrap=False)
+                return EXIT_OK
+            self.prompt.say("Please answer y (start again) or n (keep it).")
+
+    def _intro(self, questionnaire: Questionnaire, resuming: bool) -> None:
+        framework = self.framework
+        say = self.prompt.say
+        say(f"{framework.title} (version {framework.version})", style="bold")
+        if framework.description and not resuming:
+            say(" ".join(framework.description.split()))
+        say()
+        themes = len(framework.themes)
+        count = f"{questionnaire.total} statements in {themes} theme{'s' if themes != 1 else ''}."
+        if any(theme.reflection for theme in framework.themes):
+            say(
+                f"{count} After a theme you can add a short reflection, and at the end a "
+                "pledge; both are optional."
+            )
+        else:
+            say(f"{count} At the end you can make a pledge, if you like.")
+        scale = framework.scale
+        say(f"Answer each statement with a number from {scale.min} to {scale.max}, then Enter:")
+        say("  " + questionnaire.scale_line(full=True))
+        keys = "b back to the previous statement, ? help, q save and quit"
+        say(f"Keys: {'s skip, ' if scale.skip else ''}{keys}.")
+        say()
+        say(
+            f"Your answers are saved after every answer in {self.path} "
+            f"({self.path.resolve()}), a file on this computer that only you can read. "
+            "Nothing is sent anywhere."
+        )
+        if resuming:
+            say()
+            say(
+                f"Resuming: {questionnaire.answered} of {questionnaire.total} answered.",
+                style="bold",
+            )
+
+    def _finish(self) -> int:
+        """The summary table and the report, once every step is done."""
+        from lpc_assess.files import atomic_write
+        from lpc_assess.scoring import score_response
+
+        assert self.response is not None
+        fmt = _report_format(self.report_path)
+        say = self.prompt.say
+        try:
+            from lpc_assess.render import render_person
+
+            score = score_response(self.framework, self.response.answers)
+            say()
+            say("Your results", style="bold")
+            for line in summary_lines(score):
+                say(line)
+            text = render_person(self.framework, self.response, score, fmt)
+            with interrupts_deferred():
+                atomic_write(self.report_path, text, private=True)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # the answers are safe: say so, and how to get the report
+            _error(f"{self.report_path}: the report could not be written: {exc}")
+            _error(
+                f"Your answers are complete and saved in {self.path}. To write the report, run: "
+                + self._report_command()
+            )
+            return EXIT_FAILED
+        say()
+        say(f"Your answers are saved in {self.path}.")
+        say(f"Your report: {self.report_path}", style="bold")
+        return EXIT_OK
+
+
+def _report_format(path: Path) -> str:
+    """Markdown for a `.md` report, HTML for anything else."""
+    return "md" if path.suffix.lower() in (".md", ".markdown") else "html"
+
+
+def summary_lines(score: ResponseScore) -> list[str]:
+    """One line per theme and one overall: title, percent, band, then a bar.
+
+    The bar comes last so that a screen reader reaches the numbers first.
+    """
+    from lpc_assess.render import percent_text, text_bar
+
+    plain = os.environ.get("TERM") == "dumb" or "utf" not in (sys.stdout.encoding or "").lower()
+    rows = [
+        (t.title, t.percent, t.band.label if t.band else "not enough answers") for t in score.themes
+    ]
+    if score.overall_percent is not None:
+        band = score.overall_band.label if score.overall_band else ""
+        rows.append(("Overall", score.overall_percent, band))
+    title_width = max(len(title) for title, _, _ in rows)
+    band_width = max(len(band) for _, _, band in rows)
+    return [
+        f"  {title:<{title_width}}  {percent_text(percent):>8}  {band:<{band_width}}  "
+        f"{text_bar(percent, ascii=plain)}".rstrip()
+        for title, percent, band in rows
+    ]
