@@ -232,6 +232,20 @@ def parse_answers(doc: Document, framework: Framework) -> tuple[Response, list[D
     if isinstance(given, dict):
         passed, errors = _check_answers(doc, framework, given)
         data = {**data, "answers": passed}
+    notes = data.get("notes") if isinstance(data, dict) else None
+    if isinstance(notes, dict):
+        note_keys = set(framework.indicator_ids) | {t.id for t in framework.themes}
+        for key in notes:
+            if isinstance(key, str) and key not in note_keys:
+                errors.append(
+                    doc.error(
+                        ("notes", key),
+                        "unknown-note",
+                        f"note for {key!r}, which is neither an indicator nor a theme"
+                        f"{did_you_mean(key, sorted(note_keys))}",
+                        key=True,
+                    )
+                )
     errors.extend(pydantic_diagnostics(AnswersFile, data, doc))
     if errors:
         raise InputError(sorted(errors, key=_position))
@@ -252,19 +266,6 @@ def parse_answers(doc: Document, framework: Framework) -> tuple[Response, list[D
             answers[key] = None
         elif isinstance(value, int):
             answers[key] = value
-    known = set(framework.indicator_ids)
-    note_keys = known | {t.id for t in framework.themes}
-    for key in spec.notes:
-        if key not in note_keys:
-            errors.append(
-                doc.error(
-                    ("notes", key),
-                    "unknown-note",
-                    f"note for {key!r}, which is neither an indicator nor a theme"
-                    f"{did_you_mean(key, sorted(note_keys))}",
-                    key=True,
-                )
-            )
     relationship = None
     if spec.rater is not None:
         relationship = normalise_relationship(spec.rater.relationship)

@@ -21,16 +21,26 @@ def blank_csv(framework: Framework) -> str:
     return out.getvalue()
 
 
+def _comment(text: str) -> str:
+    """Text fit for one YAML comment line: one line, printable characters only.
+
+    A title or label may span several lines; written as is, its second line
+    would stop being a comment and become part of the answers file.
+    """
+    return "".join(c for c in " ".join(text.split()) if c.isprintable())
+
+
 def blank_yaml(framework: Framework) -> str:
     """An answers file listing every indicator, unanswered, with the scale in comments."""
     import json
 
     scale = framework.scale
-    labels = ", ".join(f"{k} = {v}" for k, v in sorted(scale.labels.items()))
-    skip = f", or skip ({scale.skip})" if scale.skip else ""
+    labels = ", ".join(f"{k} = {_comment(v)}" for k, v in sorted(scale.labels.items()))
+    skip = f", or skip ({_comment(scale.skip)})" if scale.skip else ""
     q = json.dumps  # a JSON string is a valid YAML double-quoted scalar
+    title = _comment(framework.title)
     lines = [
-        f"# Answers for {framework.title} (version {framework.version}).",
+        f"# Answers for {title} (version {_comment(framework.version)}).",
         f"# Answer each statement with a number: {labels}{skip}.",
         "# Leave a value empty to leave it unanswered.",
         f"framework: {framework.id}",
@@ -40,10 +50,9 @@ def blank_yaml(framework: Framework) -> str:
         "answers:",
     ]
     for theme in framework.themes:
-        lines.append(f"  # {theme.title}")
+        lines.append(f"  # {_comment(theme.title)}")
         for indicator in theme.indicators:
-            statement = " ".join(indicator.statement.split())
-            lines.append(f"  # {statement}")
+            lines.append(f"  # {_comment(indicator.statement)}")
             lines.append(f"  {indicator.id}:")
     lines += ["notes: {}", "pledge:", ""]
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -390,20 +391,25 @@ def parse_yaml(text: str, shown: str) -> Document:
 def parse_json(text: str, shown: str) -> Document:
     """Parse JSON strictly (no NaN/Infinity, no duplicate keys), keeping positions."""
 
+    # The hooks cannot see positions, so each problem remembers what to look for
+    # and is located afterwards in the text, with the strings masked out.
     def no_constants(name: str) -> Any:
-        raise ValueError(f"{name} is not valid JSON")
+        raise _JsonValueError(f"{name} is not valid JSON", re.escape(name))
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
             if key in out:
-                raise ValueError(f"key {key!r} appears twice")
+                raise _JsonValueError(f"key {key!r} appears twice", None, key)
             out[key] = value
         return out
 
     def integer(digits: str) -> int:
         if len(digits.lstrip("-")) > MAX_INT_DIGITS:
-            raise ValueError(f"a number with {len(digits)} digits is too large")
+            raise _JsonValueError(
+                f"a number with {len(digits)} digits is too large",
+                rf"-?\d{{{MAX_INT_DIGITS + 1},}}",
+            )
         return int(digits)
 
     try:
@@ -414,8 +420,10 @@ def parse_json(text: str, shown: str) -> Document:
         raise InputError(
             [error(shown, (exc.lineno, exc.colno), "json-syntax", f"JSON syntax error: {exc.msg}")]
         ) from None
-    except ValueError as exc:
-        raise InputError([error(shown, None, "json-syntax", f"JSON error: {exc}")]) from None
+    except _JsonValueError as exc:
+        raise InputError(
+            [error(shown, exc.locate(text), "json-syntax", f"JSON error: {exc}")]
+        ) from None
     except RecursionError:
         raise InputError([error(shown, None, "too-deep", "nested too deeply")]) from None
     # JSON is (nearly) YAML: re-read it with the YAML builder for positions only.
@@ -425,6 +433,30 @@ def parse_json(text: str, shown: str) -> Document:
     except InputError:
         return Document(shown, data, {(): (1, 1)}, {})
     return Document(shown, data, located.positions, located.key_positions)
+
+
+class _JsonValueError(ValueError):
+    """A JSON value the parser accepts but we do not, with how to find it in the text."""
+
+    def __init__(self, message: str, pattern: str | None, key: str | None = None) -> None:
+        super().__init__(message)
+        self.pattern = pattern
+        self.key = key
+
+    def locate(self, text: str) -> Position | None:
+        if self.key is not None:
+            found = [
+                m.start() for m in re.finditer(re.escape(json.dumps(self.key)) + r"\s*:", text)
+            ]
+            offset = found[1] if len(found) > 1 else None
+        else:
+            masked = re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: " " * len(m.group()), text)
+            match = re.search(self.pattern or "$^", masked)
+            offset = match.start() if match else None
+        if offset is None:
+            return None
+        line = text.count("\n", 0, offset) + 1
+        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def load_document(path: Path, *, label: str | None = None) -> Document:
