@@ -365,6 +365,26 @@ def batch(
     raise typer.Exit(run_batch(options))
 
 
+INTERNAL_ERROR = "lpc-assess: internal error"
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    The commands turn every bad input into one-line diagnostics themselves;
+    this is the last net, so that even a bug shows one line instead of a
+    traceback (set LPC_DEBUG=1 to see the traceback).
+    """
+    try:
+        app()
+    except KeyboardInterrupt:
+        _say("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last net; tests fail on this line
+        if os.environ.get("LPC_DEBUG"):
+            raise
+        _say(
+            f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc} (please report this; "
+            "LPC_DEBUG=1 shows the details)"
+        )
+        sys.exit(1)

@@ -65,6 +65,10 @@ def read_bytes(path: Path, *, label: str | None = None, limit: int = MAX_BYTES) 
     shown = label or display_path(path)
     try:
         if not path.exists():
+            if path.is_symlink():
+                raise InputError(
+                    [error(shown, None, "unreadable", "a broken link or a symlink loop")]
+                )
             raise InputError([error(shown, None, "not-found", "no such file")])
         if path.is_dir():
             raise InputError([error(shown, None, "not-a-file", "is a folder, not a file")])

@@ -475,7 +475,12 @@ def run_take(
         if not folder.is_dir():
             _error(f"{file}: cannot write the {what} there: the folder {folder} does not exist")
             return EXIT_USAGE
-    if report_path.resolve() == path.resolve():
+        if file.is_symlink() and not file.exists():
+            _error(
+                f"{file}: error[unreadable]: a broken link or a symlink loop; choose another file"
+            )
+            return EXIT_FAILED
+    if os.path.realpath(report_path) == os.path.realpath(path):
         _error(
             f"{report_path}: the report cannot replace the answers file; choose another --report"
         )
