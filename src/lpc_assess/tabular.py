@@ -1,0 +1,935 @@
+"""CSV exports (Microsoft Forms, Google Forms, LimeSurvey, `blank`) -> scored responses.
+
+PRODUCT.md §4. `open_export()` checks a file and compiles it once: it finds
+the delimiter, matches header cells to indicators, and builds lookup tables.
+`CsvExport.rows()` then streams one `ScoredResponse` (or `RejectedRow`) per
+row with nothing per row but tuple slicing and dictionary look-ups: a theme's
+cells, as a tuple of strings, map straight to the shared `ThemePattern` that
+scores them. Unusual cells (`often`, ` 4 - Often `) take a slower path once
+and are remembered; a bad cell rejects its row, never the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import difflib
+import functools
+import io
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import chain, islice, starmap
+from operator import itemgetter, methodcaller
+from pathlib import Path
+from typing import Any
+
+from lpc_assess.answers import RELATIONSHIPS, normalise_relationship
+from lpc_assess.diagnostics import Diagnostic, InputError
+from lpc_assess.framework import Framework
+from lpc_assess.loading import did_you_mean, display_path, error, load_document
+from lpc_assess.team import CompiledScorer, Memo, ScoredChunk, ScoredResponse, ThemePattern
+
+MAX_CELL = 1 << 20  # 1 MiB
+MAX_FILE = 2 << 30  # 2 GiB
+MISSING = ("", "na", "n/a", "-", "skip")
+DELIMITERS = (",", ";", "\t")
+# Metadata columns that say when a form was sent (Microsoft Forms, Google Forms, LimeSurvey).
+SUBMITTED_HEADERS = (
+    "completion time",
+    "timestamp",
+    "submitdate",
+    "submitted",
+    "date submitted",
+    "end time",
+    "completed",
+)
+_CACHE_LIMIT = 1 << 15
+CHUNK_ROWS = 256  # rows scored together: enough to amortise, small enough for the CPU cache
+_LISTED = 8
+
+_LEADING_NUMBER = re.compile(r"^(?:q\s*)?\d+[a-z]?(?:\s*[.):]\s*|\s+-\s+|\s+)(?=\S)", re.I)
+_ID_PREFIX = re.compile(r"^\s*([a-z0-9]+(?:-[a-z0-9]+)*)\s*(?::|\s[-\u2013\u2014]\s)", re.I)
+_BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
+_NUMBER_LABEL = re.compile(r"^([+-]?\d+)\s*(?:[-\u2013\u2014.:)=]\s*|\s+)(.+)$")
+_INTEGER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
+_TRAILING = " \t.,;:!?\u2026"
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    """How to read CSV exports: `--encoding`, `--map` and the column options."""
+
+    encoding: str = "utf-8"
+    mapping: Mapping[str, str] = field(default_factory=dict)  # normalised header -> id
+    id_column: str | None = None
+    name_column: str | None = None
+    subject_column: str | None = None
+    relationship_column: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rejected row or input: where, and why, in words a coach can act on."""
+
+    source: str
+    row: int | None
+    column: str | None
+    message: str
+    text: str = ""
+
+    def line(self) -> str:
+        """One line for the terminal."""
+        if self.text:
+            return self.text
+        where = self.source
+        if self.row is not None:
+            where += f": row {self.row}"
+        if self.column is not None:
+            where += f", column {_quote(self.column)}"
+        return f"{where}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A row left out because of its problems (every bad cell is listed)."""
+
+    row: int
+    problems: list[Problem]
+
+
+def normalise_header(text: str) -> str:
+    """Case, inner and surrounding white space, and trailing punctuation ignored."""
+    return " ".join(text.split()).casefold().rstrip(_TRAILING)
+
+
+def _header_candidates(header: str) -> list[str]:
+    """The ways a header cell may name an indicator, most literal first."""
+    out = [normalise_header(header)]
+    stripped = _LEADING_NUMBER.sub("", header.strip(), count=1)
+    if stripped != header.strip():
+        out.append(normalise_header(stripped))
+    prefix = _ID_PREFIX.match(header)
+    if prefix:  # `id: statement` or `id - statement`, as `blank --format csv` may write
+        out.append(prefix.group(1).casefold())
+    bracketed = _BRACKETED.search(header)
+    if bracketed:  # Google Forms grids: `Question title [Row statement]`
+        inner = bracketed.group(1)
+        out.append(normalise_header(inner))
+        out.append(normalise_header(_LEADING_NUMBER.sub("", inner.strip(), count=1)))
+    return [c for c in out if c]
+
+
+def load_mapping(path: Path, framework: Framework) -> dict[str, str]:
+    """`--map FILE`: a YAML mapping of CSV header -> indicator id, checked against `framework`."""
+    doc = load_document(path)
+    ids = {i.casefold(): i for i in framework.indicator_ids}
+    out: dict[str, str] = {}
+    problems = []
+    for header, target in doc.data.items():
+        if not isinstance(target, str) or target.strip().casefold() not in ids:
+            shown = target if isinstance(target, str) else repr(target)
+            hint = did_you_mean(str(target), framework.indicator_ids) if target else ""
+            problems.append(
+                doc.error(
+                    (header,),
+                    "unknown-indicator",
+                    f"{str(header)!r} maps to {shown!r}, which is not an "
+                    f"indicator of {framework.id!r}{hint}",
+                )
+            )
+            continue
+        out[normalise_header(str(header))] = ids[target.strip().casefold()]
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+class CellDecoder:
+    """Cell text -> answer on the scale, None (unanswered), or a reason it is not an answer.
+
+    `table` holds every usual spelling of a good answer, so the hot loop can
+    look cells up directly; anything else goes through `decode()` once, and a
+    good answer is then added to `table` (up to a limit).
+    """
+
+    def __init__(self, framework: Framework) -> None:
+        scale = framework.scale
+        self.low, self.high = scale.min, scale.max
+        self.labels = {v: scale.labels[v] for v in range(scale.min, scale.max + 1)}
+        self._by_label = {" ".join(lb.split()).casefold(): v for v, lb in self.labels.items()}
+        missing = set(MISSING)
+        if scale.skip:
+            missing.add(" ".join(scale.skip.split()).casefold())
+        self._missing = missing
+        self.table: dict[str, int | None] = {}
+        for value, label in self.labels.items():
+            for text in (
+                str(value),
+                label,
+                label.casefold(),
+                label.upper(),
+                label.title(),
+                f"{value} - {label}",
+                f"{value}. {label}",
+                f"{value} {label}",
+                f"{value} \u2013 {label}",
+                f"{value}-{label}",
+                f"{value}: {label}",
+            ):
+                self.table[text] = value
+        for token in missing:
+            for text in (token, token.upper(), token.title()):
+                self.table[text] = None
+        if scale.skip:
+            self.table[scale.skip] = None
+        self._bad: dict[str, str] = {}
+
+    def decode(self, cell: str) -> int | str | None:
+        """The answer for `cell`: an int, None when unanswered, or a message (str) if bad."""
+        if cell in self.table:
+            return self.table[cell]
+        if cell in self._bad:
+            return self._bad[cell]
+        result = self._work_out(cell)
+        if isinstance(result, str):
+            if len(self._bad) < _CACHE_LIMIT:
+                self._bad[cell] = result
+        elif len(self.table) < _CACHE_LIMIT:
+            self.table[cell] = result
+        return result
+
+    def _work_out(self, cell: str) -> int | str | None:
+        text = " ".join(cell.split()).casefold()
+        if text in self._missing:
+            return None
+        if text in self._by_label:
+            return self._by_label[text]
+        if _INTEGER.match(text):
+            number = int(float(text)) if "." in text else int(text)
+            if self.low <= number <= self.high:
+                return number
+            return f"{_quote(cell)} is outside the scale {self.low}..{self.high}"
+        both = _NUMBER_LABEL.match(text)
+        if both:
+            number, label = int(both.group(1)), both.group(2).rstrip(_TRAILING)
+            if number in self.labels and self._by_label.get(label) == number:
+                return number
+            if number in self.labels and label in self._by_label:
+                return (
+                    f"{_quote(cell)}: the number and the label disagree "
+                    f"({number} is {self.labels[number]!r})"
+                )
+        hint = ""
+        if len(text) < 60:
+            close = difflib.get_close_matches(text, list(self._by_label), n=1, cutoff=0.6)
+            if close:
+                hint = f" (did you mean {self.labels[self._by_label[close[0]]]!r}?)"
+        shown = _quote(cell if len(cell) <= 60 else cell[:57] + "...")
+        return (
+            f"{shown} is not an answer: use a number {self.low}..{self.high} or a label "
+            f"({', '.join(self.labels.values())}){hint}"
+        )
+
+
+def _one_cell(at: int, row: list[str]) -> tuple[str]:
+    return (row[at],)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""').replace("\n", " ") + '"'
+
+
+class DateReader:
+    """Completion times as form tools write them -> datetimes, read only for reports.
+
+    ISO (`2026-11-21 09:30:00`, LimeSurvey), year first (`2026/11/21 10:11:00 AM
+    GMT`, Google Forms), and day or month first (`11/20/26 9:14:40`, Microsoft
+    Forms, in the owner's locale). Day-first or month-first is learnt from the
+    values: once one has a first part over 12 it is day-first, and so on; until
+    then an ambiguous date is not guessed (None).
+    """
+
+    def __init__(self) -> None:
+        self.day_first: bool | None = None
+
+    def __call__(self, text: str) -> dt.datetime | None:
+        match = _DATE.match(text.strip())
+        if not match:
+            return None
+        a, b, c = (int(match.group(i)) for i in (1, 2, 3))
+        hour, minute = int(match.group(4) or 0), int(match.group(5) or 0)
+        second = int(match.group(6) or 0)
+        pm = (match.group(7) or "").lower()
+        if pm and hour == 12:
+            hour = 0
+        if pm == "pm":
+            hour += 12
+        if len(match.group(1)) == 4:
+            year, month, day = a, b, c
+        else:
+            year = c + 2000 if c < 100 else c
+            if a > 12:
+                self.day_first = True
+            elif b > 12:
+                self.day_first = False
+            elif a != b and self.day_first is None:
+                return None
+            day, month = (a, b) if self.day_first or a == b else (b, a)
+        try:
+            return dt.datetime(year, month, day, hour, minute, second)
+        except ValueError:
+            return None
+
+
+_DATE = re.compile(
+    r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"(?:\.\d+)?\s*([AaPp][Mm])?)?"
+)
+
+
+@dataclass
+class _ThemePlan:
+    """Where one theme's answers sit in a row's decoded values, and their patterns."""
+
+    index: int
+    take: Callable[[tuple[int | None, ...]], tuple[int | None, ...]]  # this theme's slice
+    memo: Memo[tuple[int | None, ...], ThemePattern]  # slice of values -> pattern
+
+
+@dataclass
+class _Columns:
+    width: int
+    header: list[str]
+    indicators: dict[str, int]  # indicator id -> column position
+    ignored: list[str]
+    id: int | None
+    name: int | None
+    subject: int | None
+    relationship: int | None
+    submitted: int | None = None  # when the form was sent, if the export says
+
+
+class CsvExport:
+    """One checked CSV export, compiled for streaming. Made by `open_export()`.
+
+    Compiled once: an itemgetter picks the answer cells of a row (theme by
+    theme, in framework order), a dictionary turns each cell into its value,
+    a slice per theme takes that theme's values, and a memo turns them into
+    the shared `ThemePattern`. `chunks()` applies these to thousands of rows
+    at a time with `map`, so that the work per row runs in C.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        source: str,
+        encoding: str,
+        delimiter: str,
+        columns: _Columns,
+        framework: Framework,
+        scorer: CompiledScorer,
+    ) -> None:
+        self.path = path
+        self.source = source
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.columns = columns
+        self.framework = framework
+        self.scorer = scorer
+        self.decoder = CellDecoder(framework)
+        self.dates = DateReader()
+        self.size = path.stat().st_size
+        self.answer_columns: list[int] = []
+        self.plans: list[_ThemePlan] = []
+        for t, theme in enumerate(framework.themes):
+            start = len(self.answer_columns)
+            slots: list[int | None] = []
+            for indicator in theme.indicators:
+                at = columns.indicators.get(indicator.id)
+                slots.append(None if at is None else len(self.answer_columns) - start)
+                if at is not None:
+                    self.answer_columns.append(at)
+            take = itemgetter(slice(start, len(self.answer_columns)))
+            if None in slots:  # some indicators have no column: they are unanswered
+                memo = Memo(functools.partial(self._expand, t, tuple(slots)), _CACHE_LIMIT)
+            else:
+                memo = scorer.patterns[t]
+            self.plans.append(_ThemePlan(t, take, memo))
+        cols = self.answer_columns
+        self._pick: Callable[[list[str]], tuple[str, ...]]
+        if len(cols) > 1:
+            self._pick = itemgetter(*cols)
+        else:  # an itemgetter of one index gives the cell itself, not a tuple
+            self._pick = functools.partial(_one_cell, cols[0])
+
+    def _expand(
+        self, theme_index: int, slots: tuple[int | None, ...], key: tuple[int | None, ...]
+    ) -> ThemePattern:
+        values = tuple(None if slot is None else key[slot] for slot in slots)
+        return self.scorer.pattern(theme_index, values)
+
+    @property
+    def notes(self) -> list[str]:
+        """What the terminal should say about this file's columns (one line each)."""
+        out = []
+        ignored = self.columns.ignored
+        if ignored:
+            shown = ", ".join(_quote(h) for h in ignored[:_LISTED])
+            more = f" and {len(ignored) - _LISTED} more" if len(ignored) > _LISTED else ""
+            out.append(
+                f"{self.source}: ignoring {len(ignored)} column(s) that match no "
+                f"statement: {shown}{more}"
+            )
+        missing = [i.id for i in self.framework.indicators if i.id not in self.columns.indicators]
+        if missing:
+            shown = ", ".join(missing[:_LISTED])
+            more = f" and {len(missing) - _LISTED} more" if len(missing) > _LISTED else ""
+            out.append(
+                f"{self.source}: warning: no column for {len(missing)} statement(s), "
+                f"counted as unanswered: {shown}{more} (use --map to name columns)"
+            )
+        return out
+
+    def chunks(
+        self,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> Iterator[ScoredChunk | RejectedRow]:
+        """Stream the data rows: `ScoredChunk`s of good rows, and a `RejectedRow` per bad one.
+
+        Rows are numbered as a spreadsheet shows them (the header is row 1, a
+        cell with line breaks is still one row). `on_progress` gets the bytes
+        read so far after each chunk. A row the CSV reader cannot parse (a
+        quote never closed, a cell over 1 MiB) ends the file with one problem.
+        """
+        old_limit = csv.field_size_limit(MAX_CELL)
+        try:
+            with self.path.open("rb") as raw:
+                text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
+                reader = csv.reader(text, delimiter=self.delimiter, strict=True)
+                yield from self._chunks(reader, raw, on_progress)
+        finally:
+            csv.field_size_limit(old_limit)
+        if on_progress is not None:
+            on_progress(self.size)
+
+    def rows(self) -> Iterator[ScoredResponse | RejectedRow]:
+        """The same as `chunks()`, one response at a time."""
+        for item in self.chunks():
+            if isinstance(item, RejectedRow):
+                yield item
+            else:
+                yield from item.records()
+
+    def _unreadable(self, reason: str, at: int) -> RejectedRow:
+        if "field larger" in reason:
+            reason = f"a cell is over the {MAX_CELL:,}-byte limit"
+        elif "unexpected end of data" in reason:
+            reason = "the file ends inside a quoted cell (a quote is not closed)"
+        message = f"cannot read this row: {reason}; the rest of the file was not read"
+        return RejectedRow(at, [Problem(self.source, at, None, message)])
+
+    def _chunks(
+        self,
+        reader: Iterator[list[str]],
+        raw: Any,
+        on_progress: Callable[[int], None] | None,
+    ) -> Iterator[ScoredChunk | RejectedRow]:
+        row_number = 1  # of the last row read
+        try:
+            next(reader)  # the header, already matched
+            first = next(reader, None)
+        except csv.Error as exc:
+            yield self._unreadable(str(exc), row_number + 1)
+            return
+        if first is None:
+            return
+        rows: Iterator[list[str]] = reader
+        if self._is_statement_row(first):
+            row_number += 1
+        else:
+            rows = chain([first], reader)
+        # 360 rater columns need a look at each row: that path is row by row.
+        per_row = self.columns.subject is not None or self.columns.relationship is not None
+        while True:
+            batch: list[list[str]] = []
+            failure = None
+            try:
+                # A loop rather than list(islice(...)), so that the rows read before
+                # an unreadable one are kept.
+                for row in islice(rows, CHUNK_ROWS):
+                    batch.append(row)
+            except csv.Error as exc:
+                failure = str(exc)
+            start = row_number + 1
+            row_number += len(batch)
+            if batch:
+                chunk = None if per_row else self._fast(batch, start)
+                if chunk is not None:
+                    yield chunk
+                else:
+                    yield from self._row_by_row(batch, start)
+            if failure is not None:
+                yield self._unreadable(failure, row_number + 1)
+                return
+            if len(batch) < CHUNK_ROWS:
+                return
+            if on_progress is not None:
+                on_progress(raw.tell())
+
+    def _fast(self, batch: list[list[str]], start: int) -> ScoredChunk | None:
+        """Score a batch of well-formed rows column-wise; None if any row is unusual.
+
+        Unusual: a short, long or blank row, or a cell that is not in the
+        look-up table yet (then the row-by-row path works it out or rejects it).
+        """
+        width = self.columns.width
+        lengths = set(map(len, batch))
+        if lengths != {width} or not all(map(any, batch)):
+            return None
+        # For each row: its answer cells, then itemgetter(*cells)(table) = their values.
+        try:
+            values = list(
+                map(
+                    methodcaller("__call__", self.decoder.table),
+                    starmap(itemgetter, map(self._pick, batch)),
+                )
+            )
+        except KeyError:
+            return None
+        if len(self.answer_columns) == 1:  # itemgetter of one key gives no tuple
+            values = [(v,) for v in values]
+        patterns = [list(map(plan.memo.__getitem__, map(plan.take, values))) for plan in self.plans]
+        ids, names = self._people(batch, start)
+        return ScoredChunk(
+            self.scorer,
+            self.source,
+            range(start, start + len(batch)),
+            ids,
+            names,
+            patterns,
+            self.scorer.overall_columns(patterns),
+            submitted=self._submitted(batch),
+            read_date=self.dates,
+        )
+
+    def _submitted(self, batch: list[list[str]]) -> list[str] | None:
+        at = self.columns.submitted
+        return None if at is None else list(map(itemgetter(at), batch))
+
+    def _people(self, batch: list[list[str]], start: int) -> tuple[list[str], list[str | None]]:
+        """Respondent ids (`row-N` where there is none) and names of a batch of rows."""
+        id_at, name_at = self.columns.id, self.columns.name
+        if id_at is None:
+            ids = [f"row-{n}" for n in range(start, start + len(batch))]
+        else:
+            ids = list(map(str.strip, map(itemgetter(id_at), batch)))
+            if "" in ids:
+                ids = [i or f"row-{n}" for n, i in enumerate(ids, start)]
+        if name_at is None:
+            return ids, [None] * len(batch)
+        return ids, [n or None for n in map(str.strip, map(itemgetter(name_at), batch))]
+
+    def _row_by_row(
+        self, batch: list[list[str]], start: int
+    ) -> Iterator[ScoredChunk | RejectedRow]:
+        """The careful path: ragged and blank rows, unusual cells, 360 rater columns."""
+        width = self.columns.width
+        pad = [""] * width
+        lookup = self.decoder.table.__getitem__
+        good: list[ScoredResponse] = []
+        for row_number, row in enumerate(batch, start):
+            if len(row) != width:
+                if not any(row):
+                    continue
+                if len(row) > width and any(row[width:]):
+                    yield self._too_long(row, row_number)
+                    continue
+                row = (row + pad)[:width]  # missing cells are unanswered; empty extra ones ignored
+            elif not any(row):
+                continue  # a blank row, such as the trailing ",,,," of some exports
+            try:
+                values = tuple(map(lookup, self._pick(row)))
+            except KeyError:
+                decoded = self._decode_row(row, row_number)
+                if isinstance(decoded, RejectedRow):
+                    yield decoded
+                    continue
+                values = decoded
+            subject, relationship, problem = self._rater(row, row_number)
+            if problem is not None:
+                yield RejectedRow(row_number, [problem])
+                continue
+            patterns = tuple(plan.memo[plan.take(values)] for plan in self.plans)
+            ids, names = self._people([row], row_number)
+            good.append(
+                ScoredResponse(
+                    ids[0],
+                    names[0],
+                    subject,
+                    relationship,
+                    self.source,
+                    row_number,
+                    patterns,
+                    self.scorer.overall(patterns),
+                    None,
+                    row[self.columns.submitted] if self.columns.submitted is not None else None,
+                    self.dates,
+                )
+            )
+        if good:
+            yield ScoredChunk.of(self.scorer, good, self.source)
+
+    def _too_long(self, row: list[str], row_number: int) -> RejectedRow:
+        # Extra filled cells mean the columns may have shifted (a comma in an unquoted
+        # cell, say): the answers could land under the wrong statements.
+        message = (
+            f"the row has {len(row)} cells but the header has {self.columns.width}, so its "
+            "cells may not be under the right columns (is a comma missing its quotes?)"
+        )
+        return RejectedRow(row_number, [Problem(self.source, row_number, None, message)])
+
+    def _decode_row(self, row: list[str], row_number: int) -> tuple[int | None, ...] | RejectedRow:
+        decoded = [self.decoder.decode(row[at]) for at in self.answer_columns]
+        problems = [
+            Problem(self.source, row_number, self.columns.header[at], value)
+            for at, value in zip(self.answer_columns, decoded, strict=True)
+            if isinstance(value, str)
+        ]
+        if problems:
+            return RejectedRow(row_number, problems)
+        return tuple(decoded)  # type: ignore[arg-type]
+
+    def _rater(
+        self,
+        row: list[str],
+        row_number: int,
+    ) -> tuple[str | None, str | None, Problem | None]:
+        cols = self.columns
+        subject = row[cols.subject].strip() if cols.subject is not None else ""
+        given = row[cols.relationship].strip() if cols.relationship is not None else ""
+        if not subject and not given:
+            return None, None, None
+        if not subject or not given:
+            missing = cols.subject if not subject else cols.relationship
+            what = "subject" if not subject else "relationship"
+            header = cols.header[missing] if missing is not None else what
+            return (
+                None,
+                None,
+                Problem(
+                    self.source,
+                    row_number,
+                    header,
+                    f"a 360 response needs both a subject and a relationship; the {what} is empty",
+                ),
+            )
+        relationship = normalise_relationship(given)
+        if relationship is None:
+            assert cols.relationship is not None
+            return (
+                None,
+                None,
+                Problem(
+                    self.source,
+                    row_number,
+                    cols.header[cols.relationship],
+                    f"unknown relationship {_quote(given)}: use one of " + ", ".join(RELATIONSHIPS),
+                ),
+            )
+        return subject, relationship, None
+
+    def _is_statement_row(self, row: list[str]) -> bool:
+        """The second row of `blank --format csv`: each indicator's statement, no answers."""
+        seen = False
+        for indicator in self.framework.indicators:
+            at = self.columns.indicators.get(indicator.id)
+            if at is None or at >= len(row) or not row[at].strip():
+                continue
+            if normalise_header(row[at]) != normalise_header(indicator.statement):
+                return False
+            seen = True
+        return seen
+
+
+# --- opening and checking a file ------------------------------------------------------------
+
+
+def open_export(
+    path: Path, framework: Framework, scorer: CompiledScorer, options: CsvOptions
+) -> CsvExport:
+    """Check a CSV export and compile it for `rows()`; InputError if the file is unusable.
+
+    Reads the whole file once to check its size, encoding and NUL bytes, so
+    that a bad file is rejected before any of its rows is counted.
+    """
+    source = display_path(path)
+    encoding = _check_file(path, source, options.encoding)
+    with path.open("r", encoding=encoding, newline="") as handle:
+        head = handle.read(1 << 16)
+    likely = sniff_delimiter(head)
+    # Statements often hold commas, so counting is not enough: the delimiter is the
+    # one under which the header names the most statements (the count breaks ties).
+    best: tuple[int, int, str, _Columns | InputError] | None = None
+    for rank, delimiter in enumerate([likely, *(d for d in DELIMITERS if d != likely)]):
+        try:
+            header = _read_header(path, source, encoding, delimiter)
+            columns: _Columns | InputError = match_columns(header, framework, options, source)
+        except InputError as exc:
+            columns = exc
+        found = len(columns.indicators) if isinstance(columns, _Columns) else 0
+        if best is None or (found, -rank) > (best[0], best[1]):
+            best = (found, -rank, delimiter, columns)
+    assert best is not None
+    _, _, delimiter, chosen = best
+    if isinstance(chosen, InputError):
+        raise chosen
+    return CsvExport(path, source, encoding, delimiter, chosen, framework, scorer)
+
+
+def _read_header(path: Path, source: str, encoding: str, delimiter: str) -> list[str]:
+    old_limit = csv.field_size_limit(MAX_CELL)
+    try:
+        with path.open("r", encoding=encoding, newline="") as handle:
+            header = next(csv.reader(handle, delimiter=delimiter, strict=True), None)
+    except csv.Error as exc:
+        raise InputError(
+            [_error(source, 1, "csv-syntax", f"cannot read the header row: {exc}")]
+        ) from None
+    finally:
+        csv.field_size_limit(old_limit)
+    if not header or not any(cell.strip() for cell in header):
+        raise InputError(
+            [_error(source, 1, "no-header", "the first row must be a header naming the columns")]
+        )
+    return [cell.strip() for cell in header]
+
+
+def sniff_delimiter(head: str) -> str:
+    """Comma, semicolon or tab: whichever the header line has most of, outside quotes."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in head:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted:
+            if char in "\r\n":
+                break
+            if char in counts:
+                counts[char] += 1
+    best = max(counts, key=lambda c: counts[c])
+    return best if counts[best] else ","
+
+
+def match_columns(
+    header: list[str], framework: Framework, options: CsvOptions, source: str
+) -> _Columns:
+    """Give each header cell its role: an indicator, a respondent/rater column, or ignored."""
+    lowered = [normalise_header(h) for h in header]
+
+    def named(option: str | None, flag: str, default: str | None = None) -> int | None:
+        wanted = option if option is not None else default
+        if wanted is None:
+            return None
+        key = normalise_header(wanted)
+        if key in lowered:
+            return lowered.index(key)
+        if option is None:
+            return None
+        shown = ", ".join(_quote(h) for h in header[:_LISTED])
+        raise InputError(
+            [
+                error(
+                    source,
+                    None,
+                    "no-such-column",
+                    f"{flag} {option!r}: there is no such column (the columns are "
+                    f"{shown}{' ...' if len(header) > _LISTED else ''})",
+                )
+            ]
+        )
+
+    roles = {
+        "id": named(options.id_column, "--id-column", "id"),
+        "name": named(options.name_column, "--name-column", "name"),
+        "subject": named(options.subject_column, "--subject-column"),
+        "relationship": named(options.relationship_column, "--relationship-column"),
+    }
+    submitted = next(
+        (
+            at
+            for at, key in enumerate(lowered)
+            if key in SUBMITTED_HEADERS and at not in roles.values()
+        ),
+        None,
+    )
+    taken = {at for at in roles.values() if at is not None}
+    index: dict[str, str] = {}
+    for indicator in framework.indicators:
+        index[normalise_header(indicator.id)] = indicator.id
+        for candidate in _header_candidates(indicator.statement):
+            index.setdefault(candidate, indicator.id)
+    found: dict[str, int] = {}
+    ignored: list[str] = []
+    clashes = []
+    for at, cell in enumerate(header):
+        if at in taken:
+            continue
+        target = options.mapping.get(lowered[at])
+        if target is None:
+            target = next((index[c] for c in _header_candidates(cell) if c in index), None)
+        if target is None:
+            ignored.append(cell or f"(column {at + 1}, no header)")
+        elif target in found:
+            clashes.append(
+                f"columns {_quote(header[found[target]])} and {_quote(cell)} both "
+                f"match statement {target!r}"
+            )
+        else:
+            found[target] = at
+    if clashes:
+        raise InputError(
+            [
+                error(
+                    source,
+                    None,
+                    "duplicate-column",
+                    "; ".join(clashes) + " (use --map to say which is which)",
+                )
+            ]
+        )
+    if not found:
+        shown = ", ".join(_quote(h) for h in header[:_LISTED])
+        raise InputError(
+            [
+                error(
+                    source,
+                    None,
+                    "no-indicator-columns",
+                    f"no column matches a statement of {framework.id!r} (columns: "
+                    f"{shown}{' ...' if len(header) > _LISTED else ''}); headers "
+                    "must be statement ids or texts, or use --map",
+                )
+            ]
+        )
+    return _Columns(
+        len(header),
+        header,
+        found,
+        ignored,
+        roles["id"],
+        roles["name"],
+        roles["subject"],
+        roles["relationship"],
+        submitted,
+    )
+
+
+def _check_file(path: Path, source: str, encoding: str) -> str:
+    """Size, encoding and NUL checks over the whole file; the codec name to read it with."""
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise InputError([error(source, None, "not-a-file", "is a folder, not a file")])
+        if size > MAX_FILE:
+            raise InputError(
+                [
+                    error(
+                        source,
+                        None,
+                        "too-large",
+                        f"file is {size:,} bytes; the limit for a CSV export is {MAX_FILE:,} bytes",
+                    )
+                ]
+            )
+        with path.open("rb") as handle:
+            start = handle.read(4)
+            codec = _codec(start, encoding, source)
+            decoder = codecs.getincrementaldecoder(codec)("strict")
+            wide = codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32"))  # NULs are normal
+            handle.seek(0)
+            line = 1
+            seen_text = False
+            while True:
+                block = handle.read(1 << 20)
+                final = not block
+                if not wide and b"\x00" in block:
+                    at = line + block.count(b"\n", 0, block.index(b"\x00"))
+                    raise InputError(
+                        [
+                            _error(
+                                source,
+                                at,
+                                "nul-byte",
+                                "contains a NUL byte: this looks like "
+                                "a binary file, not a CSV export",
+                            )
+                        ]
+                    )
+                try:
+                    text = decoder.decode(block, final=final)
+                except UnicodeDecodeError as exc:
+                    where = line + block.count(b"\n", 0, max(0, exc.start))
+                    bad = block[exc.start : exc.start + 1].hex()
+                    raise InputError(
+                        [
+                            _error(
+                                source,
+                                where,
+                                "encoding",
+                                f"line {where} is not valid {codec} (byte 0x{bad}); "
+                                "save the file as UTF-8, or give its encoding "
+                                "with --encoding (e.g. cp1252)",
+                            )
+                        ]
+                    ) from None
+                if "\x00" in text:
+                    at = line + text.count("\n", 0, text.index("\x00"))
+                    raise InputError(
+                        [
+                            _error(
+                                source,
+                                at,
+                                "nul-byte",
+                                "contains a NUL byte: this looks like "
+                                "a binary file, not a CSV export",
+                            )
+                        ]
+                    )
+                seen_text = seen_text or bool(text.strip())
+                line += text.count("\n")
+                if final:
+                    break
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputError([error(source, None, "unreadable", f"cannot read: {reason}")]) from None
+    if not seen_text:
+        raise InputError([error(source, None, "empty-file", "file is empty")])
+    return codec
+
+
+def _codec(start: bytes, encoding: str, source: str) -> str:
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not start.startswith(
+        codecs.BOM_UTF32_LE
+    ):
+        return "utf-16"  # Excel's "Unicode text" export, whatever --encoding says
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(
+            [error(source, None, "encoding", f"unknown encoding {encoding!r} (--encoding)")]
+        ) from None
+    return "utf-8-sig" if name in ("utf-8", "utf-8-sig") else name
+
+
+def _error(source: str, line: int | None, code: str, message: str) -> Diagnostic:
+    return Diagnostic(source, line, None, "error", code, message)
