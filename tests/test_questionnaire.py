@@ -16,17 +16,15 @@ import yaml
 from lpc_assess.answers import Response
 from lpc_assess.framework import Framework, load_framework
 from lpc_assess.prompts import CTRL_C, ScriptedPrompt, TerminalPrompt
-from lpc_assess.questionnaire import (
-    Outcome,
-    Questionnaire,
-    build_steps,
+from lpc_assess.questionnaire import Outcome, Questionnaire, build_steps
+from lpc_assess.scoring import score_response
+from lpc_assess.take import (
     default_report_path,
     interrupts_deferred,
     resume_command,
     run_take,
     summary_lines,
 )
-from lpc_assess.scoring import score_response
 from tests.conftest import DATA
 
 NO_SKIP = DATA / "frameworks" / "no-skip"

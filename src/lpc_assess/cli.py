@@ -280,7 +280,7 @@ def take(
     ] = None,
 ) -> None:
     """Take the self-check in the terminal; every answer is saved at once."""
-    from lpc_assess.questionnaire import run_take
+    from lpc_assess.take import run_take
 
     raise typer.Exit(run_take(framework=framework, answers=answers, report=report_path))
 
