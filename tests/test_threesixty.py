@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from lpc_assess.answers import normalise_relationship
 from lpc_assess.framework import Framework, load_framework
+from lpc_assess.render import render_subject, team_subjects_context
 from lpc_assess.scoring import score_response
-from lpc_assess.threesixty import THIRD, FeedbackCollector, classify_gap
+from lpc_assess.threesixty import (
+    THIRD,
+    FeedbackCollector,
+    SubjectFeedback,
+    classify_gap,
+    redact_names,
+)
 from tests.conftest import DATA
 
 
@@ -148,3 +158,179 @@ def test_subjects_are_independent(mini: Framework) -> None:
     a, b = collector.subjects()
     assert (a.id, a.others.themes["alpha"]) == ("a", 100.0)
     assert (b.id, b.others.themes["alpha"]) == ("b", 0.0)
+
+
+# --- relationships, subjects, counts, names --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("self", "self"),
+        ("Myself", "self"),
+        ("manager", "manager"),
+        ("Line Manager", "manager"),
+        ("LINE_MANAGER", "manager"),
+        ("peer", "peer"),
+        ("Colleague", "peer"),
+        ("direct-report", "direct-report"),
+        ("Direct report", "direct-report"),
+        ("  direct   REPORT ", "direct-report"),
+        ("report", "direct-report"),
+        ("other", "other"),
+        ("Other", "other"),
+        ("cousin", None),
+        ("", None),
+        ("self manager", None),
+    ],
+)
+def test_relationship_spellings(given: str, expected: str | None) -> None:
+    assert normalise_relationship(given) == expected
+
+
+def test_an_unknown_relationship_is_an_error_never_silently_dropped(mini: Framework) -> None:
+    collector = FeedbackCollector(mini)
+    with pytest.raises(ValueError, match="unknown relationship 'cousin'"):
+        add(collector, mini, "cousin", (3, 3, 3))
+    add(collector, mini, "Line manager", (3, 3, 3))
+    (subject,) = collector.subjects()
+    assert list(subject.groups) == ["manager"]
+
+
+def test_subjects_match_without_regard_to_case_and_show_their_own_spelling(
+    mini: Framework,
+) -> None:
+    collector = FeedbackCollector(mini, min_raters=3)
+    add(collector, mini, "peer", (3, 3, 3), subject="sam  jones")
+    add(collector, mini, "peer", (3, 3, 3), subject="SAM JONES")
+    add(collector, mini, "self", (4, 4, 4), subject=" Sam Jones ")
+    add(collector, mini, "peer", (3, 3, 3), subject="sam jones")
+    (subject,) = collector.subjects()
+    assert subject.id == "Sam Jones"  # the self response's spelling
+    assert subject.groups["peer"].n == 3
+
+
+def test_a_manager_group_of_two_is_shown_below_the_minimum(mini: Framework) -> None:
+    collector = FeedbackCollector(mini, min_raters=3)
+    add(collector, mini, "manager", (2, 2, 2))
+    add(collector, mini, "manager", (4, 4, 4))
+    (subject,) = collector.subjects()
+    assert subject.groups["manager"].n == 2
+    assert subject.groups["manager"].themes["alpha"] == 50.0
+
+
+def test_what_is_dropped_is_named_by_group(mini: Framework) -> None:
+    # merged groups alone (no `other` of their own) are dropped under their own names
+    collector = FeedbackCollector(mini, min_raters=3)
+    add(collector, mini, "peer", (3, 3, 3))
+    add(collector, mini, "direct-report", (3, 3, 3))
+    (subject,) = collector.subjects()
+    assert (subject.merged, subject.dropped, subject.groups) == ([], ["peer", "direct-report"], {})
+    # a lone `other` is dropped as `other`
+    collector = FeedbackCollector(mini, min_raters=3)
+    add(collector, mini, "other", (3, 3, 3))
+    (subject,) = collector.subjects()
+    assert (subject.merged, subject.dropped, subject.others.n) == ([], ["other"], 0)
+    assert subject.to_json()["others"] == {"n": 0, "themes": {"alpha": None}}
+
+
+def test_counts_are_of_answers_as_given_means_of_keyed_values(tmp_path: Path) -> None:
+    folder = tmp_path / "rev"
+    folder.mkdir()
+    (folder / "framework.yaml").write_text(
+        (DATA / "valid" / "mini" / "framework.yaml")
+        .read_text()
+        .replace("id: mini", "id: rev")
+        .replace(
+            "{id: a-three, statement: I do the third thing.,",
+            "{id: a-three, reverse: true, statement: I do the third thing.,",
+        )
+    )
+    framework = load_framework(str(folder))
+    collector = FeedbackCollector(framework, min_raters=3)
+    for _ in range(3):
+        add(collector, framework, "peer", (3, 3, 1))
+    (subject,) = collector.subjects()
+    assert subject.others.counts["a-three"] == {1: 3}  # answered 1 ...
+    assert subject.others.indicators["a-three"] == 5.0  # ... which counts as 5
+
+
+def test_redact_names_takes_out_a_raters_own_names_and_id() -> None:
+    text = "Jo here. jo bloggs agrees, JO-7 too. Joanna and jolly Jo-Anne stay; so does bloggs."
+    assert redact_names(text, ["jo-7", "Jo Bloggs", None, ""]) == (
+        "[name removed] here. [name removed] agrees, [name removed] too. "
+        "Joanna and jolly Jo-Anne stay; so does bloggs."
+    )
+    # an id's pieces are not names: "net" stays, the whole id goes
+    assert redact_names("the net result, says a.b@nhs.net", ["a.b@nhs.net"]) == (
+        "the net result, says [name removed]"
+    )
+    assert redact_names("nothing to take out", []) == "nothing to take out"
+
+
+# --- the subject's report ---------------------------------------------------------------------
+
+
+def _sam(mini: Framework, *, note: str = "peer note") -> SubjectFeedback:
+    collector = FeedbackCollector(mini, min_raters=3)
+    add(collector, mini, "self", (5, 5, 5))
+    for _ in range(3):
+        add(collector, mini, "peer", (4, 3, 3), note=note)
+    add(collector, mini, "direct-report", (1, 1, 1), note="UNIQUE-DROPPED-NOTE")
+    (subject,) = collector.subjects()
+    return subject
+
+
+def test_subject_report_shows_groups_gaps_and_what_was_left_out(mini: Framework) -> None:
+    text = render_subject(mini, _sam(mini), "md", display="Sam", min_raters=3)
+    assert text.startswith("# 360-degree feedback for Sam\n")
+    assert "| Alpha | 100.0% | 58.3% | 58.3% | +41.7 | Blind spot |" in text
+    assert "| Theme | You | Peers (3) | All others (3) | Difference (points) |" in text
+    assert "Direct reports: fewer than 3 people, even counted together" in text
+    assert "UNIQUE-DROPPED-NOTE" not in text
+    assert "- peer note" in text
+    # statements: 3 peers answered (4, 3, 3); no count of the dropped rater's 1s
+    assert "| I do the first thing. | 5.0 | 4.00 | 3 | 0 | 0 | 0 | 3 | 0 |" in text
+    assert "| I do the second thing. | 5.0 | 3.00 | 3 | 0 | 0 | 3 | 0 | 0 |" in text
+
+
+def test_subject_report_escapes_input_and_can_leave_notes_out(mini: Framework) -> None:
+    hostile = "<script>alert(1)</script> | # not a heading"
+    subject = _sam(mini, note=hostile)
+    html = render_subject(mini, subject, "html", display="<b>Sam</b>", min_raters=3)
+    assert "<script>" not in html and "<b>Sam</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;Sam&lt;/b&gt;" in html
+    md = render_subject(mini, subject, "md", display="Sam", min_raters=3)
+    assert "\\<script\\>alert(1)\\</script\\> \\| # not a heading" in md
+    hidden = render_subject(mini, subject, "md", display="Sam", min_raters=3, show_notes=False)
+    assert "alert(1)" not in hidden
+    assert "Written comments are left out of anonymised reports." in hidden
+
+
+def test_subject_report_without_self_or_without_others(mini: Framework) -> None:
+    collector = FeedbackCollector(mini, min_raters=3)
+    add(collector, mini, "manager", (2, 2, 2))
+    add(collector, mini, "self", (4, 4, 4), subject="kim")
+    sam, kim = collector.subjects()
+    text = render_subject(mini, sam, "md", display="sam", min_raters=3)
+    assert "| Theme | Manager (1) | All others (1) |" in text
+    assert "There is no self-assessment from you in this batch" in text
+    assert "Blind spots" not in text
+    text = render_subject(mini, kim, "md", display="kim", min_raters=3)
+    assert "There is not enough feedback from others to show yet" in text
+    assert "| Theme | You |" in text
+    assert "## Answers to each statement" not in text
+
+
+def test_team_rows_are_theme_weighted_means(mini: Framework) -> None:
+    subject = _sam(mini)
+    [row] = team_subjects_context(mini, [("Sam", subject)])
+    assert row == {
+        "label": "Sam",
+        "self_text": "100.0%",
+        "others_text": "58.3%",
+        "n": 3,
+        "blind_spots": ["Alpha"],
+        "hidden_strengths": [],
+    }

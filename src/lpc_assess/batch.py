@@ -285,34 +285,120 @@ class PeopleTable:
 class RaterFeedback:
     """The 360 hook: responses with a `rater` go here, grouped by subject.
 
-    It fills `TeamSummary.subjects` at the end (PRODUCT.md §5); the grouping,
-    threshold and gaps live in `threesixty.py`.
+    At the end it fills `TeamSummary.subjects` (PRODUCT.md §5), writes one
+    360 report per subject in `--out-dir` (`<subject>-360.<fmt>`, named
+    through `PersonReports.names` so it never overwrites a person's report),
+    and gives the team report its 360 rows. The grouping, threshold and gaps
+    live in `threesixty.py`: a group left out there reaches no output here.
+    Raters' comments lose the rater's own name and id; anonymised runs show
+    no comments at all.
     """
 
     def __init__(self, framework: Framework, min_raters: int) -> None:
         from lpc_assess.threesixty import FeedbackCollector
 
         self.framework = framework
+        self.min_raters = min_raters
         self.collector = FeedbackCollector(framework, min_raters)
+        self._names: dict[str, str] = {}  # subject key -> the subject's own name (self response)
+        self.team_rows: list[dict[str, Any]] = []
+        self.written = 0
+        self.first: list[Path] = []
 
     def add(self, record: ScoredResponse) -> None:
         from lpc_assess.scoring import score_response
+        from lpc_assess.threesixty import redact_names, subject_key
 
         assert record.subject is not None and record.relationship is not None
         answers = record.answers(self.framework)
-        notes = record.response.notes if record.response is not None else {}
+        notes: dict[str, str] = {}
+        if record.relationship == "self":
+            # The subject's own notes belong to their own report, not to the 360 one.
+            if record.name:
+                self._names.setdefault(subject_key(record.subject), record.name)
+        elif record.response is not None:
+            who = [record.respondent_id, record.name]
+            notes = {k: redact_names(v, who) for k, v in record.response.notes.items()}
         self.collector.add(
             record.subject, record.relationship, score_response(self.framework, answers), notes
         )
 
     def finish(self, run: BatchRun) -> None:
-        subjects = []
+        from lpc_assess.render import team_subjects_context
+        from lpc_assess.threesixty import subject_key
+
+        labelled = []
+        # Aliases are handed out in the order subjects were first seen, never by their ids.
         for feedback in self.collector.subjects():
-            entry = feedback.to_json()
             if run.anonymiser is not None:
-                entry["id"] = run.anonymiser.subject(feedback.id)
+                ident = label = run.anonymiser.subject(feedback.id)
+            else:
+                ident = feedback.id
+                name = self._names.get(subject_key(feedback.id))
+                label = f"{name} ({ident})" if name and name != ident else ident
+            labelled.append((ident, label, feedback))
+        labelled.sort(key=lambda item: _natural_key(item[0]))
+        subjects = []
+        for ident, _label, feedback in labelled:
+            entry = feedback.to_json()
+            entry["id"] = ident
             subjects.append(entry)
         run.summary.subjects = subjects
+        self.team_rows = team_subjects_context(
+            self.framework, [(label, feedback) for _ident, label, feedback in labelled]
+        )
+        if run.reports is not None:
+            self._write_reports(run, labelled)
+
+    def _write_reports(self, run: BatchRun, labelled: list[tuple[str, str, Any]]) -> None:
+        from lpc_assess.files import atomic_write, slugify
+        from lpc_assess.render import render_subject
+
+        assert run.reports is not None
+        options = run.options
+        for ident, label, feedback in labelled:
+            stem = run.reports.names.take(f"{slugify(ident, fallback='subject')}-360")
+            path = run.reports.out_dir / f"{stem}.{options.fmt}"
+            self.written += 1
+            if len(self.first) < _LISTED_PLANNED:
+                self.first.append(path)
+            if options.dry_run:
+                continue
+            text = render_subject(
+                self.framework,
+                feedback,
+                options.fmt,
+                display=label,
+                min_raters=self.min_raters,
+                show_notes=run.anonymiser is None,
+            )
+            atomic_write(path, text)
+
+    def write_team_report(self, run: BatchRun, path: Path) -> None:
+        """The team report with its 360 section (the rest as `outputs.render_team` makes it)."""
+        from typing import Literal
+
+        from lpc_assess.files import atomic_write
+        from lpc_assess.outputs import team_context
+        from lpc_assess.render import render_template
+
+        kind: Literal["html", "md"] = "html" if run.options.fmt == "html" else "md"
+        context = team_context(
+            run.framework,
+            run.summary,
+            run.people,
+            anonymised=run.anonymiser is not None,
+            kind=kind,
+        )
+        context["threesixty"] = {"rows": self.team_rows, "min_raters": self.min_raters}
+        atomic_write(path, render_template(kind, f"team.{kind}.j2", context))
+
+
+def _natural_key(text: str) -> list[Any]:
+    """`Respondent 2` before `Respondent 10`; otherwise without regard to case."""
+    import re
+
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -704,7 +790,9 @@ def _write_outputs(run: BatchRun) -> list[str]:
     team_path = None
     if options.out_dir is not None:
         team_path = options.out_dir / f"team.{options.fmt}"
-        if not options.dry_run:
+        if not options.dry_run and run.raters is not None:
+            run.raters.write_team_report(run, team_path)  # with its 360 section
+        elif not options.dry_run:
             write_team_report(
                 team_path,
                 run.framework,
@@ -715,7 +803,13 @@ def _write_outputs(run: BatchRun) -> list[str]:
             )
         reports = run.reports
         count = reports.written if reports is not None else 0
-        lines.append(f"{verb} {team_path} and {count} person report(s) in {options.out_dir}")
+        if run.raters is not None:
+            lines.append(
+                f"{verb} {team_path}, {count} person report(s) and "
+                f"{run.raters.written} 360 report(s) in {options.out_dir}"
+            )
+        else:
+            lines.append(f"{verb} {team_path} and {count} person report(s) in {options.out_dir}")
     if run.scores is not None:
         run.scores.commit()
         lines.append(f"{verb} scores to {options.scores}")
@@ -733,6 +827,11 @@ def _write_outputs(run: BatchRun) -> list[str]:
                 print(f"  {path}")
             if run.reports.written > len(run.reports.first):
                 print(f"  ... and {run.reports.written - len(run.reports.first)} more")
+        if run.raters is not None:
+            for path in run.raters.first:
+                print(f"  {path}")
+            if run.raters.written > len(run.raters.first):
+                print(f"  ... and {run.raters.written - len(run.raters.first)} more")
         lines = []
     if options.out_dir is None and options.summary is None and options.scores is None:
         print_summary_table(run.summary, sys.stdout)

@@ -12,15 +12,21 @@ At the end, per subject:
 * `others` pools the raters of the shown groups;
 * a theme where self - others exceeds one third of the range (100/3 percentage
   points) is a blind spot; below minus one third, a hidden strength.
+
+Subjects are matched without regard to case or repeated spaces (raters type
+names by hand in web forms); a subject is shown by the spelling of its own
+self response, else by the first spelling seen.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lpc_assess.answers import RELATIONSHIPS, normalise_relationship
 from lpc_assess.framework import Framework
 from lpc_assess.scoring import ResponseScore
 
@@ -28,6 +34,7 @@ GROUP_ORDER = ("manager", "peer", "direct-report", "other")
 THIRD = 100.0 / 3.0
 _EPSILON = 1e-9
 MAX_INDICATOR_GAPS = 5
+REDACTED = "[name removed]"
 
 
 @dataclass
@@ -39,7 +46,7 @@ class _Sums:
     theme_n: dict[str, int] = field(default_factory=dict)
     item_sum: dict[str, float] = field(default_factory=dict)
     item_n: dict[str, int] = field(default_factory=dict)
-    item_counts: dict[str, dict[int, int]] = field(default_factory=dict)
+    item_counts: dict[str, dict[int, int]] = field(default_factory=dict)  # raw answers
     notes: list[str] = field(default_factory=list)
 
     def add(self, score: ResponseScore, notes: Mapping[str, str]) -> None:
@@ -51,8 +58,9 @@ class _Sums:
         for item in score.items:
             self.item_sum[item.id] = self.item_sum.get(item.id, 0.0) + item.value
             self.item_n[item.id] = self.item_n.get(item.id, 0) + 1
+            # Counted as answered (as the team report counts them); the mean is of keyed values.
             counts = self.item_counts.setdefault(item.id, {})
-            counts[item.value] = counts.get(item.value, 0) + 1
+            counts[item.answer] = counts.get(item.answer, 0) + 1
         self.notes.extend(text for text in notes.values() if text and text.strip())
 
     def merge(self, other: _Sums) -> None:
@@ -86,13 +94,15 @@ class GroupResult:
     name: str
     n: int
     themes: dict[str, float | None]
-    indicators: dict[str, float | None]
-    counts: dict[str, dict[int, int]]
+    indicators: dict[str, float | None]  # mean keyed value per indicator
+    counts: dict[str, dict[int, int]]  # per indicator: raw answer -> how many gave it
     notes: list[str]
 
 
 @dataclass(frozen=True)
 class IndicatorGap:
+    """One indicator's self value against the others' mean (keyed values)."""
+
     id: str
     self_value: int | float
     others_mean: float
@@ -130,6 +140,37 @@ class SubjectFeedback:
         }
 
 
+def subject_key(subject: str) -> str:
+    """How subjects are matched: `Sam  Jones` and `sam jones` are one person."""
+    return " ".join(subject.split()).casefold()
+
+
+def redact_names(text: str, names: Iterable[str | None]) -> str:
+    """`text` with a rater's own names and ids replaced by `[name removed]`.
+
+    Each of `names` is taken out as a whole word without regard to case, and
+    each capitalised word of a name of several words (`Jo` of `Jo Bloggs`) as
+    written. A rater who signs a comment ("Jo here: ...") is not exposed
+    by it; this is a safety net, not a promise that free text names no one.
+    """
+    whole: set[str] = set()
+    parts: set[str] = set()
+    for name in names:
+        if not name or len(name.strip()) < 2:
+            continue
+        whole.add(name.strip())
+        words = re.findall(r"\w[\w'-]*", name)
+        if len(words) > 1:
+            parts.update(w for w in words if len(w) >= 2 and w[0].isupper())
+    for found, flags in ((whole, re.IGNORECASE), (parts, 0)):
+        if found:
+            ordered = sorted(found, key=len, reverse=True)  # longest first: `Jo Bloggs` before `Jo`
+            # A hyphen joins words here: `Jo` is not taken out of `Jo-Anne`.
+            pattern = r"(?<![\w-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])"
+            text = re.sub(pattern, REDACTED, text, flags=flags)
+    return text
+
+
 def classify_gap(gap: float | None) -> str | None:
     """'blind-spot', 'hidden-strength' or None; exactly one third is not flagged."""
     if gap is None:
@@ -147,7 +188,8 @@ class FeedbackCollector:
     def __init__(self, framework: Framework, min_raters: int = 3) -> None:
         self.framework = framework
         self.min_raters = max(1, min_raters)
-        self._sums: dict[str, dict[str, _Sums]] = {}
+        self._sums: dict[str, dict[str, _Sums]] = {}  # subject key -> relationship -> sums
+        self._names: dict[str, str] = {}  # subject key -> the spelling shown
 
     def __bool__(self) -> bool:
         return bool(self._sums)
@@ -159,11 +201,25 @@ class FeedbackCollector:
         score: ResponseScore,
         notes: Mapping[str, str] | None = None,
     ) -> None:
-        groups = self._sums.setdefault(subject, {})
-        groups.setdefault(relationship, _Sums()).add(score, notes or {})
+        """Add one rater's scored response about `subject`.
+
+        `relationship` is one of RELATIONSHIPS or a common spelling of one
+        (`Line manager`); anything else is a ValueError, never silently dropped.
+        """
+        name = normalise_relationship(relationship)
+        if name is None:
+            raise ValueError(
+                f"unknown relationship {relationship!r}: use one of " + ", ".join(RELATIONSHIPS)
+            )
+        key = subject_key(subject)
+        if name == "self" or key not in self._names:
+            self._names[key] = subject.strip()
+        groups = self._sums.setdefault(key, {})
+        groups.setdefault(name, _Sums()).add(score, notes or {})
 
     def subjects(self) -> list[SubjectFeedback]:
-        return [self._subject(subject, groups) for subject, groups in self._sums.items()]
+        """Each subject's result, in the order subjects were first seen."""
+        return [self._subject(self._names[key], groups) for key, groups in self._sums.items()]
 
     def _subject(self, subject: str, raw: dict[str, _Sums]) -> SubjectFeedback:
         theme_ids = [t.id for t in self.framework.themes]
@@ -229,7 +285,8 @@ class FeedbackCollector:
                     IndicatorGap(indicator_id, mine_item, theirs_item, mine_item - theirs_item)
                 )
         item_gaps.sort(key=lambda g: -abs(g.gap))  # stable: framework order breaks ties
-        largest = [g for g in item_gaps if not math.isclose(g.gap, 0.0)][:MAX_INDICATOR_GAPS]
+        largest = [g for g in item_gaps if not math.isclose(g.gap, 0.0, abs_tol=_EPSILON)]
+        largest = largest[:MAX_INDICATOR_GAPS]
         return SubjectFeedback(
             id=subject,
             self_n=self_sums.n if self_sums else 0,

@@ -506,8 +506,8 @@ def test_360_rater_responses_go_to_their_subject_only(tmp_path: Path) -> None:
     assert stderr.splitlines()[-1] == (
         "scored 1 response(s) and 5 360 rating(s) of others from 1 input(s); 1 rejected"
     )
-    # Raters get no report and no row of their own: only the subject's self-check does.
-    assert files_under(out) == {"team.md", "sam.md"}
+    # Raters get no report and no row of their own: the subject gets a self-check and a 360.
+    assert files_under(out) == {"team.md", "sam.md", "sam-360.md"}
     assert [line.split(",")[0] for line in scores.read_text().splitlines()] == ["id", "sam"]
     data = json.loads(summary.read_text())
     assert data["responses"] == 1
