@@ -78,7 +78,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def fake_render(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """Replaces `render_person`, so that the report step is tested on its own."""
-    import lpc_assess.render
+    import lpc_assess.person_report
 
     calls: list[dict[str, Any]] = []
 
@@ -88,7 +88,7 @@ def fake_render(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append({"framework": framework, "response": response, "score": score, "fmt": fmt})
         return f"REPORT {fmt} {framework.id} {len(response.answers)}\n"
 
-    monkeypatch.setattr(lpc_assess.render, "render_person", render_person)
+    monkeypatch.setattr(lpc_assess.person_report, "render_person", render_person)
     return calls
 
 
@@ -508,9 +508,9 @@ def test_a_failing_report_keeps_the_answers_and_says_how_to_retry(
     def broken(*args: Any, **kwargs: Any) -> str:
         raise RuntimeError("template missing")
 
-    import lpc_assess.render
+    import lpc_assess.person_report
 
-    monkeypatch.setattr(lpc_assess.render, "render_person", broken)
+    monkeypatch.setattr(lpc_assess.person_report, "render_person", broken)
     code, _ = take(
         ["1", "1", "1", "", "1", "1", "1", ""],
         framework=str(NO_SKIP),
@@ -531,12 +531,12 @@ def test_ctrl_c_while_the_report_is_written_says_how_to_write_it(
     monkeypatch: pytest.MonkeyPatch,
     fake_render: list[dict[str, Any]],
 ) -> None:
-    import lpc_assess.render
+    import lpc_assess.person_report
 
     def interrupted(*args: Any, **kwargs: Any) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(lpc_assess.render, "render_person", interrupted)
+    monkeypatch.setattr(lpc_assess.person_report, "render_person", interrupted)
     code, prompt = take(
         ["1", "1", "1", "", "1", "1", "1", ""], framework=str(NO_SKIP), answers="x.yaml"
     )

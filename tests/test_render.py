@@ -12,6 +12,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from lpc_assess.answers import Response, load_answers
 from lpc_assess.framework import Framework, load_framework
+from lpc_assess.person_report import person_context, person_json, render_person
 from lpc_assess.render import (
     MdSafe,
     change_text,
@@ -21,9 +22,6 @@ from lpc_assess.render import (
     md_inline,
     md_url,
     percent_text,
-    person_context,
-    person_json,
-    render_person,
     render_template,
     template_environment,
     templates_dir,

@@ -8,8 +8,8 @@ import pytest
 
 from lpc_assess.answers import normalise_relationship
 from lpc_assess.framework import Framework, load_framework
-from lpc_assess.render import render_subject, team_subjects_context
 from lpc_assess.scoring import score_response
+from lpc_assess.subject_report import render_subject, team_subjects_context
 from lpc_assess.threesixty import (
     THIRD,
     FeedbackCollector,

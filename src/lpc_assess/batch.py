@@ -208,7 +208,7 @@ class PersonReports:
         if self.dry_run:
             return
         from lpc_assess.files import atomic_write
-        from lpc_assess.render import render_person
+        from lpc_assess.person_report import render_person
         from lpc_assess.scoring import score_response
 
         response = record.to_response(self.framework)
@@ -324,7 +324,7 @@ class RaterFeedback:
         )
 
     def finish(self, run: BatchRun) -> None:
-        from lpc_assess.render import team_subjects_context
+        from lpc_assess.subject_report import team_subjects_context
         from lpc_assess.threesixty import subject_key
 
         labelled = []
@@ -352,7 +352,7 @@ class RaterFeedback:
 
     def _write_reports(self, run: BatchRun, labelled: list[tuple[str, str, Any]]) -> None:
         from lpc_assess.files import atomic_write, slugify
-        from lpc_assess.render import render_subject
+        from lpc_assess.subject_report import render_subject
 
         assert run.reports is not None
         options = run.options

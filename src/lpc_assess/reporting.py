@@ -20,7 +20,8 @@ from lpc_assess.diagnostics import Diagnostic, InputError
 from lpc_assess.files import atomic_write
 from lpc_assess.framework import SLUG_PATTERN, builtin_frameworks_dir, load_framework
 from lpc_assess.loading import Document, display_path, error, load_document
-from lpc_assess.render import FORMATS, date_text, render_person
+from lpc_assess.person_report import render_person
+from lpc_assess.render import FORMATS, date_text
 from lpc_assess.scoring import compare_scores, score_response
 
 

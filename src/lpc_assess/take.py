@@ -315,7 +315,7 @@ class TakeSession:
         fmt = _report_format(self.report_path)
         say = self.prompt.say
         try:
-            from lpc_assess.render import render_person
+            from lpc_assess.person_report import render_person
 
             score = score_response(self.framework, self.response.answers)
             say()
