@@ -19,7 +19,9 @@ from markupsafe import Markup, escape
 
 TEXT = "#212b32"
 SECONDARY = "#4c6272"
-GRID = "#aeb7bd"
+# Lines a reader needs to read a value (the radar's rings and spokes, a bar's
+# full length) have at least 3:1 contrast on white (WCAG 1.4.11): NHS grey 2.
+OUTLINE = "#768692"
 TRACK = "#d8dde0"
 BLUE = "#005eb8"
 FONT = "Arial, Helvetica, sans-serif"
@@ -161,7 +163,7 @@ def radar_svg(
         return cx + k * math.cos(angle(i)), cy + k * math.sin(angle(i))
 
     # Grid: rings every 20 percent, one spoke per axis.
-    out.append(f'<g fill="none" stroke="{GRID}" stroke-width="1">')
+    out.append(f'<g fill="none" stroke="{OUTLINE}" stroke-width="1">')
     for ring in (20, 40, 60, 80, 100):
         if n >= 3:
             ring_points = " ".join(
@@ -174,15 +176,6 @@ def radar_svg(
         x, y = point(i, 100)
         out.append(f'<line x1="{cx}" y1="{cy}" x2="{_num(x)}" y2="{_num(y)}"/>')
     out.append("</g>")
-    # Ring values sit left of the first spoke, haloed so a line crossing them stays legible.
-    out.append(
-        f'<g font-size="11" fill="{SECONDARY}" text-anchor="end" stroke="#ffffff" '
-        'stroke-width="3" paint-order="stroke">'
-    )
-    for ring in (20, 40, 60, 80, 100):
-        out.append(f'<text x="{cx - 6}" y="{_num(cy - r * ring / 100 + 4)}">{ring}%</text>')
-    out.append("</g>")
-
     # Axis labels, wrapped, placed outside the outer ring.
     out.append(f'<g font-size="14" fill="{TEXT}">')
     for i, label in enumerate(labels):
@@ -237,6 +230,16 @@ def radar_svg(
         for x, y in coords.values():
             out.append(_marker(style.marker, x, y, style.colour))
 
+    # Ring values sit left of the first spoke, drawn over the series and haloed,
+    # so that a line or marker crossing them never hides them.
+    out.append(
+        f'<g font-size="11" fill="{SECONDARY}" text-anchor="end" stroke="#ffffff" '
+        'stroke-width="3" paint-order="stroke">'
+    )
+    for ring in (20, 40, 60, 80, 100):
+        out.append(f'<text x="{cx - 6}" y="{_num(cy - r * ring / 100 + 4)}">{ring}%</text>')
+    out.append("</g>")
+
     # Legend: a sample of each line with its marker, and the series name.
     out.append(f'<g font-size="14" fill="{TEXT}">')
     for index, (name, _values) in enumerate(series):
@@ -274,7 +277,7 @@ def bar_svg(
     out = [_open_svg(uid, width, height, title, desc, "bar")]
     out.append(
         f'<rect x="{track_x}" y="{track_y}" width="{track_w}" height="{track_h}" '
-        f'fill="{TRACK}" stroke="{GRID}" stroke-width="1"/>'
+        f'fill="{TRACK}" stroke="{OUTLINE}" stroke-width="1"/>'
     )
     if percent is not None:
         fill_w = track_w * min(max(percent, 0.0), 100.0) / 100
@@ -385,7 +388,7 @@ def stacked_bar_svg(
         x += w
     out.append(
         f'<rect x="{track_x}" y="{track_y}" width="{track_w}" height="{track_h}" '
-        f'fill="none" stroke="{GRID}" stroke-width="1"/>'
+        f'fill="none" stroke="{OUTLINE}" stroke-width="1"/>'
     )
     out.append(f'<g font-size="13" fill="{TEXT}">')
     if not keys:
