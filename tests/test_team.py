@@ -27,7 +27,18 @@ from lpc_assess.team import (
 )
 
 DATA = Path(__file__).parent / "data"
-BFI_CSV = Path("/work/shared/data/bfi.csv")
+# shared/ stands beside the repository (in CI too); /work/shared on the developers' machines.
+BFI_CSV = next(
+    (
+        p
+        for p in (
+            Path(__file__).resolve().parents[2] / "shared" / "data" / "bfi.csv",
+            Path("/work/shared/data/bfi.csv"),
+        )
+        if p.exists()
+    ),
+    Path("/work/shared/data/bfi.csv"),
+)
 
 
 # --- helpers --------------------------------------------------------------------------------
