@@ -27,8 +27,10 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# PRODUCT.md §8 as whole processes; rewrites BENCHMARKS.md. Exports are generated into
+# bench/data/ once (the 1M one is ~290 MB). E.g. BENCH_ARGS='--sizes 100k --runs 7'.
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -c 'import pandas' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 schemas: $(STAMP)

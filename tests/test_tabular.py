@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import csv
+import io
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lpc_assess.tabular as tabular
+import lpc_assess.team as team_module
 from lpc_assess.diagnostics import InputError
 from lpc_assess.framework import Framework, load_framework
 from lpc_assess.scoring import score_response
@@ -15,6 +20,7 @@ from lpc_assess.tabular import (
     CHUNK_ROWS,
     CsvExport,
     CsvOptions,
+    Records,
     RejectedRow,
     load_mapping,
     open_export,
@@ -407,6 +413,28 @@ def test_encodings(tmp_path: Path, mini: Framework) -> None:
 
 
 @pytest.mark.parametrize(
+    ("middle", "bad", "code"),
+    [
+        ("r2,Zoë,4\n", b"r3,Zo\xeb,4\n", "encoding"),  # after ASCII and UTF-8 blocks
+        ("r2,Zoe,4\n", b"r3,Zo\xeb,4\n", "encoding"),  # after ASCII blocks only
+        ("r2,Zoë,4\n", b"r3,Zoe,4\x00\n", "nul-byte"),
+        ("r2,Zoe,4\n", b"r3,Zoe,4\x00\n", "nul-byte"),
+    ],
+)
+def test_problems_deep_in_a_large_file_name_their_line(
+    tmp_path: Path, mini: Framework, middle: str, bad: bytes, code: str
+) -> None:
+    # Over 1 MiB of good rows first: the check reads the file in blocks of 1 MiB.
+    rows = 1 + (3 << 20) // len(middle.encode())
+    path = tmp_path / "deep.csv"
+    path.write_bytes(b"id,name,a-one\n" + middle.encode() * rows + bad + b"r4,x,4\n")
+    with pytest.raises(InputError) as caught:
+        read(path, mini)
+    [diagnostic] = caught.value.diagnostics
+    assert (diagnostic.code, diagnostic.line) == (code, rows + 2)
+
+
+@pytest.mark.parametrize(
     ("content", "code"),
     [
         (b"", "empty-file"),
@@ -494,3 +522,105 @@ def test_large_files_score_the_same_in_chunks_and_row_by_row(
         assert values(record, default) == answers
         assert record.row == int(record.respondent_id[1:]) + 2
         assert record.overall.percent == score_response(default, answers).overall_percent
+
+
+# --- rows read as csv.reader reads them -----------------------------------------------------
+
+_CSV_TEXT = st.text(alphabet=list('ab ,;\t"\r\n\u00e9'), max_size=80)
+
+
+def _reference_rows(text: str, delimiter: str) -> tuple[list[list[str]], bool]:
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error:
+        return rows, True
+    return rows, False
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_CSV_TEXT, delimiter=st.sampled_from([",", ";", "\t"]), step=st.integers(1, 4))
+def test_records_are_the_rows_csv_reader_gives(text: str, delimiter: str, step: int) -> None:
+    expected, fails = _reference_rows(text, delimiter)
+    records = Records(io.StringIO(text, newline=""), delimiter)
+    rows: list[list[str]] = []
+    failed = False
+    try:
+        while True:
+            before = len(rows)
+            records.read_into(rows, step)
+            if len(rows) - before < step:
+                break
+    except csv.Error:
+        failed = True
+    assert rows == expected
+    assert failed == fails
+
+
+def test_records_of_quoted_cells_over_lines_and_chunks() -> None:
+    text = 'a,"x\r\ny",b\r\n"q""r",s\r\n\r\nt,u\rv,"w'
+    rows: list[list[str]] = []
+    records = Records(io.StringIO(text, newline=""), ",")
+    records.read_into(rows, 1)
+    records.read_into(rows, 2)
+    assert rows == [["a", "x\r\ny", "b"], ['q"r', "s"], []]
+    with pytest.raises(csv.Error):  # the last cell's quote is never closed
+        records.read_into(rows, 5)
+    assert rows == [["a", "x\r\ny", "b"], ['q"r', "s"], [], ["t", "u"]]  # read before it
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_any_column_layout_scores_as_the_reference(default: Framework, data: st.DataObject) -> None:
+    """Columns in any order, statements without a column (so themes with one or none),
+    every spelling of an answer: each row is scored exactly as `score_response` scores it."""
+    chosen = data.draw(
+        st.lists(st.sampled_from(list(default.indicators)), min_size=1, unique_by=lambda i: i.id)
+    )
+    labels = default.scale.labels
+    skip = default.scale.skip or "skip"
+    spellings = st.sampled_from(
+        ["", "n/a", skip, *(str(v) for v in labels), *labels.values()]
+        + [f"{v} - {label.upper()}" for v, label in labels.items()]
+    )
+    width = len(chosen)
+    rows = data.draw(st.lists(st.lists(spellings, min_size=width, max_size=width), max_size=40))
+    lines = ["id," + ",".join(i.id for i in chosen)]
+    lines += [f"p{k}," + ",".join(cells) for k, cells in enumerate(rows)]
+    with tempfile.TemporaryDirectory() as folder:
+        good, bad, _ = read(write(Path(folder), "\n".join(lines) + "\n"), default)
+    assert bad == [] and len(good) == len(rows)
+    by_label = {label.casefold(): v for v, label in labels.items()}
+    for record in good:
+        answers: dict[str, int | None] = {}
+        for indicator, cell in zip(chosen, rows[int(record.respondent_id[1:])], strict=True):
+            text = cell.split(" - ")[-1].casefold()
+            if text not in ("", "n/a", skip.casefold()):
+                answers[indicator.id] = int(text) if text.isdigit() else by_label[text]
+        reference = score_response(default, answers)
+        assert values(record, default) == answers
+        assert record.overall.percent == reference.overall_percent
+        assert record.overall.band is reference.overall_band
+        for pattern, theme in zip(record.patterns, reference.themes, strict=True):
+            assert pattern.outcome.mean == theme.mean
+            assert pattern.outcome.band is theme.band
+
+
+def test_full_look_up_tables_change_no_score(
+    tmp_path: Path, default: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past their caps the tables stop growing, and every row is worked out again: same scores."""
+    labels = list(default.scale.labels.values())
+    lines = ["id," + ",".join(i.id for i in default.indicators)]
+    for k in range(CHUNK_ROWS + 40):
+        lines.append(f"p{k}," + ",".join(labels[(k * 7 + j * k) % 5] for j in range(24)))
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    expected, _, _ = read(path, default)
+    monkeypatch.setattr(team_module, "MEMO_LIMIT", 1)
+    got, bad, export = read(path, default)
+    assert bad == []
+    assert all(len(memo) <= 1 for memo in export.scorer.patterns)
+    assert [values(r, default) for r in got] == [values(r, default) for r in expected]
+    assert [r.overall.csv_tail for r in got] == [r.overall.csv_tail for r in expected]

@@ -14,9 +14,11 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from bisect import bisect_right
+from itertools import accumulate
+from operator import attrgetter
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol, cast
 
 from lpc_assess.files import atomic_write
 
@@ -34,8 +36,11 @@ if TYPE_CHECKING:
 
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 _FORMULA_START = frozenset("=+-@\t\r")
-_NEEDS_CARE = re.compile(r'(?:^|\x00)[=+\-@\t\r]|[",\r\n]')
-_CSV_ROW = "{},{},{}\r\n"
+_FORMULA_STARTS = tuple(sorted(_FORMULA_START))
+_QUOTED_IF = '",\r\n'  # as _NEEDS_QUOTES
+_AFTER_NUL = tuple("\x00" + c for c in _FORMULA_STARTS)  # a cell's start, in joined cells
+_csv_of = attrgetter("csv")
+_row_end_of = attrgetter("row_end")
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _JSON_CACHE_LIMIT = 1 << 15
@@ -113,14 +118,44 @@ class CsvScoresWriter(_StreamedFile):
         )
 
     def write_chunk(self, chunk: ScoredChunk) -> None:
-        ids: Iterable[str] = chunk.ids
-        names = ["" if n is None else n for n in chunk.names]
-        # Most ids and names need neither quotes nor neutralising: check a column at once.
-        if _NEEDS_CARE.search("\x00".join(chunk.ids)):
-            ids = map(csv_cell, chunk.ids)
-        if _NEEDS_CARE.search("\x00".join(names)):
-            names = list(map(csv_cell, names))
-        self.handle.writelines(map(_CSV_ROW.format, ids, names, chunk.overall.tails))
+        # One join per row: id, name, then the cells that each shared theme pattern
+        # and overall cell carry as text already (the overall one with the CRLF).
+        names = chunk.names
+        texts = [n or "" for n in names] if None in names else cast("list[str]", names)
+        rows = zip(
+            _safe_cells(chunk.ids),
+            _safe_cells(texts),
+            *[map(_csv_of, column) for column in chunk.patterns],
+            map(_row_end_of, chunk.overall.cells),
+            strict=True,
+        )
+        self._write("".join(map(",".join, rows)))  # one write per chunk, not per row
+
+
+def _safe_cells(cells: list[str]) -> list[str]:
+    """`csv_cell` of each cell. Most ids and names need nothing, so the column is
+    checked at once, and only the cells that need it are changed."""
+    joined = "\x00".join(cells)  # no cell holds a NUL: CSV exports with one are refused
+    formula = joined.startswith(_FORMULA_STARTS) or any(s in joined for s in _AFTER_NUL)
+    # Substring searches: much faster than a regular expression over the whole column.
+    quotes = [char for char in _QUOTED_IF if char in joined]
+    if not (formula or quotes):
+        return cells
+    flagged = set()
+    if quotes:
+        # Where each cell starts in `joined`: a character found is inside its cell.
+        starts = list(accumulate(map((1).__add__, map(len, cells)), initial=0))
+        for char in quotes:
+            at = joined.find(char)
+            while at >= 0:
+                flagged.add(bisect_right(starts, at) - 1)
+                at = joined.find(char, at + 1)
+    if formula:
+        flagged.update(i for i, cell in enumerate(cells) if cell[:1] in _FORMULA_START)
+    out = list(cells)
+    for at in flagged:
+        out[at] = csv_cell(cells[at])
+    return out
 
 
 def csv_cell(text: str) -> str:

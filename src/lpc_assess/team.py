@@ -4,8 +4,10 @@ Two ideas, both built for a million responses in constant memory:
 
 * `CompiledScorer` scores a response theme by theme through memo tables. A
   theme's answers (a tuple of raw values) map to a shared `ThemePattern`, whose
-  numbers come from `scoring.score_theme` itself, so a compiled score is the
-  reference score by construction; the tables are capped, so memory stays flat.
+  numbers follow `scoring.score_theme` formula for formula, so a compiled score
+  is the reference score bit for bit; an overall percent maps to a shared
+  `OverallCell` (band and scores-file text included). The tables are capped,
+  so memory stays flat.
 * `TeamSummary` takes scored responses one at a time. It counts identical
   patterns (answers repeat a lot across a team), and folds those counts into
   exact integer sums: per-indicator counts, listwise Cronbach's alpha, and a
@@ -22,8 +24,8 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import repeat
-from operator import attrgetter, truediv
+from itertools import compress, repeat
+from operator import attrgetter, getitem, itemgetter, mul, not_, truediv
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from lpc_assess.scoring import _BAND_DIGITS as BAND_DIGITS
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from lpc_assess.framework import Band, Framework, Indicator, Theme
 
 # Memo tables stop growing here; beyond it responses are scored directly (same numbers).
-MEMO_LIMIT = 1 << 15
+MEMO_LIMIT = 1 << 14
 # Pending patterns are folded into the integer sums at this many distinct patterns.
 FOLD_LIMIT = 1 << 14
 _FOLD_BATCH = 4096
@@ -56,7 +58,6 @@ class ThemeOutcome:
         "percent_text",
         "band_id",
         "weighted",
-        "scored_weight",
         "csv",
     )
 
@@ -68,9 +69,8 @@ class ThemeOutcome:
         self.band = band
         self.percent_text = "" if percent is None else repr(percent)  # as in the scores file
         self.band_id = band.id if band is not None else ""
-        # Terms of the overall score: weight x percent, and the weight, when scored.
+        # The term of the overall score: weight x percent (an exact 0.0 when not scored).
         self.weighted = 0.0 if percent is None else weight * percent
-        self.scored_weight = 0.0 if percent is None else weight
         self.csv = f"{self.percent_text},{self.band_id}"
 
 
@@ -79,10 +79,21 @@ class ThemePattern:
 
     `values` and `keyed` follow the theme's indicator order; None is unanswered.
     `total` is the sum of keyed values when every indicator is answered (the
-    listwise case that Cronbach's alpha uses), else None.
+    listwise case that Cronbach's alpha uses), else None. `scored`,
+    `weighted` and `csv` are the outcome's, copied so that a
+    column of patterns is read at C speed without a step through `outcome`.
     """
 
-    __slots__ = ("values", "keyed", "answered", "total", "outcome")
+    __slots__ = (
+        "values",
+        "keyed",
+        "answered",
+        "total",
+        "outcome",
+        "scored",
+        "weighted",
+        "csv",
+    )
 
     def __init__(
         self,
@@ -97,23 +108,40 @@ class ThemePattern:
         self.answered = answered
         self.total = total
         self.outcome = outcome
+        self.scored = outcome.percent is not None
+        self.weighted = outcome.weighted
+        self.csv = outcome.csv
 
 
-class OverallOutcome:
+class OverallCell:
+    """An overall percent (None: no theme scored), its band, and its two scores-file cells.
+
+    Many responses share an overall percent (theme means are few), so one
+    object per distinct percent is enough, and it can be counted by identity.
+    """
+
+    __slots__ = ("percent", "band", "band_id", "text", "row_end")
+
+    def __init__(self, percent: float | None, band: Band | None) -> None:
+        self.percent = percent
+        self.band = band
+        self.band_id = band.id if band else ""
+        self.text = f"{'' if percent is None else repr(percent)},{self.band_id}"
+        self.row_end = self.text + "\r\n"  # the last cells of a scores-file row
+
+
+class OverallOutcome(OverallCell):
     """The overall score of a combination of theme outcomes, and its scores-file cells."""
 
-    __slots__ = ("themes", "percent", "band", "band_id", "csv_tail")
+    __slots__ = ("themes", "csv_tail")
 
     def __init__(
         self, themes: tuple[ThemeOutcome, ...], percent: float | None, band: Band | None
     ) -> None:
+        super().__init__(percent, band)
         self.themes = themes
-        self.percent = percent
-        self.band = band
-        self.band_id = band.id if band else ""
-        overall = f"{'' if percent is None else repr(percent)},{self.band_id}"
         # The scores-file cells after id and name: numbers and band ids, never quoted.
-        self.csv_tail = ",".join([*(o.csv for o in themes), overall])
+        self.csv_tail = ",".join([*(o.csv for o in themes), self.text])
 
     @property
     def complete(self) -> bool:
@@ -127,17 +155,45 @@ class OverallOutcome:
 
 _outcomes_of = attrgetter("outcome")
 _weighted_of = attrgetter("weighted")
-_scored_weight_of = attrgetter("scored_weight")
+_scored_of = attrgetter("scored")
 _csv_of = attrgetter("csv")
+_percent_of = attrgetter("percent")
+_band_id_of = attrgetter("band_id")
+_text_of = attrgetter("text")
+_keyed_of = attrgetter("keyed")
+_total_of = attrgetter("total")
 
 
-@dataclass
 class OverallColumns:
-    """The overall score of many responses, column-wise (as text for the scores file too)."""
+    """The overall scores of many responses, column-wise: one shared `OverallCell` each.
 
-    percents: list[float | None]
-    band_ids: list[str]  # "" where there is no overall score
-    tails: list[str]  # the scores-file cells after id and name
+    `patterns` (one column per theme) gives the theme cells of the scores
+    file; `percents`, `band_ids` and `tails` are worked out when asked for.
+    """
+
+    __slots__ = ("cells", "patterns")
+
+    def __init__(
+        self, cells: list[OverallCell], patterns: Sequence[Sequence[ThemePattern]]
+    ) -> None:
+        self.cells = cells
+        self.patterns = patterns
+
+    @property
+    def percents(self) -> list[float | None]:
+        return list(map(_percent_of, self.cells))
+
+    @property
+    def band_ids(self) -> list[str]:
+        """Band ids; "" where there is no overall score."""
+        return list(map(_band_id_of, self.cells))
+
+    @property
+    def tails(self) -> list[str]:
+        """The scores-file cells after id and name, as one string per response."""
+        template = ",".join(["{}"] * (len(self.patterns) + 1))
+        columns = [map(_csv_of, column) for column in self.patterns]
+        return list(map(template.format, *columns, map(_text_of, self.cells)))
 
 
 K = TypeVar("K", bound=Hashable)
@@ -180,13 +236,18 @@ class CompiledScorer:
         self._weights = [[i.weight for i in t.indicators] for t in self.themes]
         self._unit_weights = [all(w == 1.0 for w in ws) for ws in self._weights]
         self._any_reverse = [any(r) for r in self._reverse]
+        # Per indicator, answer -> keyed value (None stays None): min + max - v when reverse.
+        span = self.low + self.high
+        points: list[int | None] = [None, *range(self.low, self.high + 1)]
+        self._keying = [
+            [{v: (span - v if rev and v is not None else v) for v in points} for rev in reverse]
+            for reverse in self._reverse
+        ]
         self._theme_weights = [t.weight for t in self.themes]
         self._all_weights = math.fsum(self._theme_weights)
         self._bands = list(framework.bands)
         self._band_starts = [b.from_ for b in framework.bands]
         # bisect_right(starts, p) - 1 is the band; so index this with bisect_right itself.
-        self._band_ids = ["", *(b.id for b in framework.bands)]
-        self._tail_format = ",".join(["{}"] * (len(self.themes) + 2))
         self._min_answered = [framework.min_answered(t) for t in self.themes]
         # Raw values of one theme -> its pattern; theme mean -> outcome; outcomes -> overall.
         self.patterns: list[Memo[tuple[int | None, ...], ThemePattern]] = [
@@ -196,6 +257,8 @@ class CompiledScorer:
             Memo(functools.partial(self._make_outcome, t)) for t in range(len(self.themes))
         ]
         self.overalls: Memo[tuple[ThemeOutcome, ...], OverallOutcome] = Memo(self._make_overall)
+        # Overall percent -> its shared cell (percents repeat: theme means are few).
+        self.cells: Memo[float | None, OverallCell] = Memo(self._make_cell)
 
     def pattern(self, theme_index: int, values: tuple[int | None, ...]) -> ThemePattern:
         """The shared pattern for raw `values` (on the scale, or None) of one theme."""
@@ -204,19 +267,16 @@ class CompiledScorer:
     def _make_pattern(self, theme_index: int, values: tuple[int | None, ...]) -> ThemePattern:
         keyed = values
         if self._any_reverse[theme_index]:
-            span = self.low + self.high
-            keyed = tuple(
-                None if v is None else (span - v if rev else v)
-                for v, rev in zip(values, self._reverse[theme_index], strict=True)
-            )
-        answered_values = [k for k in keyed if k is not None]
-        answered, total = len(answered_values), len(values)
+            keyed = tuple(map(getitem, self._keying[theme_index], values))
+        total = len(values)
+        answered = total - keyed.count(None)
+        answered_values = keyed if answered == total else [k for k in keyed if k is not None]
         mean = None
         # As scoring.score_theme: the weighted mean of the answered keyed values, if enough.
         if total and answered and answered / total >= self._min_answered[theme_index]:
             if self._unit_weights[theme_index]:
                 # fsum of 1.0 * k is the exact integer sum, so this is the same float.
-                mean = sum(answered_values) / answered
+                mean = sum(answered_values) / answered  # type: ignore[arg-type]
             else:
                 weighted = [
                     (w, k)
@@ -224,7 +284,7 @@ class CompiledScorer:
                     if k is not None
                 ]
                 mean = math.fsum(w * k for w, k in weighted) / math.fsum(w for w, _ in weighted)
-        listwise = sum(answered_values) if total and answered == total else None
+        listwise = sum(answered_values) if total and answered == total else None  # type: ignore[arg-type]
         return ThemePattern(values, keyed, answered, listwise, self._outcomes[theme_index][mean])
 
     def _make_outcome(self, theme_index: int, mean: float | None) -> ThemeOutcome:
@@ -255,40 +315,31 @@ class CompiledScorer:
             percent = math.fsum(terms) / math.fsum(weights)
         return OverallOutcome(key, percent, self.band(percent))
 
-    def overall_columns(self, patterns: Sequence[Sequence[ThemePattern]]) -> OverallColumns:
-        """Overall percents, bands and scores-file cells of many responses at once.
+    def _make_cell(self, percent: float | None) -> OverallCell:
+        return OverallCell(percent, self.band(percent))
 
-        `patterns` holds one column of patterns per theme. Each step maps a
-        C function over a column, so there is no Python code per response;
-        the sums are the same `math.fsum` of the same terms as `_make_overall`
-        (a theme without a score adds an exact 0.0 to both sums).
+    def overall_columns(self, patterns: Sequence[Sequence[ThemePattern]]) -> OverallColumns:
+        """The overall scores of many responses at once (`patterns`: one column per theme).
+
+        Each step maps a C function over a column, so there is no Python code
+        per response: the same `math.fsum` of the same terms as
+        `_make_overall`, divided by the sum of the theme weights, and the
+        percent then finds its shared cell (band and text included) in a memo
+        table. That is right for a response whose every theme is scored; the
+        few others are then redone one by one through `overall()`.
         """
-        outcomes = [list(map(_outcomes_of, column)) for column in patterns]
-        divisors = list(
-            map(math.fsum, zip(*(map(_scored_weight_of, c) for c in outcomes), strict=True))
+        sums = map(math.fsum, zip(*[map(_weighted_of, c) for c in patterns], strict=True))
+        # Every theme scored (the usual case): divided by the sum of all theme weights.
+        cells: list[OverallCell] = list(
+            map(self.cells.__getitem__, map(truediv, sums, repeat(self._all_weights)))
         )
-        if 0.0 in divisors:  # a response with no theme score: the careful way
-            overall = list(map(self.overalls.__getitem__, zip(*outcomes, strict=True)))
-            return OverallColumns(
-                [o.percent for o in overall],
-                [o.band_id for o in overall],
-                [o.csv_tail for o in overall],
-            )
-        sums = map(math.fsum, zip(*(map(_weighted_of, c) for c in outcomes), strict=True))
-        percents = list(map(truediv, sums, divisors))
-        band_ids = list(
-            map(
-                self._band_ids.__getitem__,
-                map(
-                    bisect_right,
-                    repeat(self._band_starts),
-                    map(round, percents, repeat(BAND_DIGITS)),
-                ),
-            )
-        )
-        theme_cells = [map(_csv_of, c) for c in outcomes]
-        tails = list(map(self._tail_format.format, *theme_cells, map(repr, percents), band_ids))
-        return OverallColumns(list(percents), band_ids, tails)
+        unscored: set[int] = set()
+        for column in patterns:
+            if not all(map(_scored_of, column)):
+                unscored.update(compress(range(len(column)), map(not_, map(_scored_of, column))))
+        for at in unscored:  # the few others, one by one (a memo of theme outcomes)
+            cells[at] = self.overall([column[at] for column in patterns])
+        return OverallColumns(cells, patterns)
 
     def score_answers(
         self, answers: Mapping[str, int | None]
@@ -485,18 +536,15 @@ class ScoredChunk:
         """A chunk holding `records` (all from `source`)."""
         rated = any(r.subject is not None for r in records)
         themes = len(scorer.themes)
+        patterns = [[r.patterns[t] for r in records] for t in range(themes)]
         return cls(
             scorer,
             source,
             [r.row for r in records],
             [r.respondent_id for r in records],
             [r.name for r in records],
-            [[r.patterns[t] for r in records] for t in range(themes)],
-            OverallColumns(
-                [r.overall.percent for r in records],
-                [r.overall.band_id for r in records],
-                [r.overall.csv_tail for r in records],
-            ),
+            patterns,
+            OverallColumns([r.overall for r in records], patterns),
             subjects=[r.subject for r in records] if rated else None,
             relationships=[r.relationship for r in records] if rated else None,
             responses=[r.response for r in records]
@@ -591,22 +639,42 @@ class _ThemeSums:
         self.item_squares = [0] * self.k
         self.answer_counts = [Counter() for _ in range(self.k)]
 
-    def fold(self, pattern: ThemePattern, count: int) -> None:
-        outcome = pattern.outcome
-        if outcome.mean is not None:
-            self.means[outcome.mean] += count
-            self.bands[outcome.band_id] += count
-        for i, value in enumerate(pattern.values):
-            if value is not None:
-                self.answer_counts[i][value] += count
-        if pattern.total is not None:
-            self.alpha_n += count
-            for i, value in enumerate(pattern.keyed):
-                assert value is not None
-                self.item_sum[i] += count * value
-                self.item_squares[i] += count * value * value
-            self.total_sum += count * pattern.total
-            self.total_squares += count * pattern.total * pattern.total
+    def fold(self, counts: Mapping[ThemePattern, int]) -> None:
+        """Add `count` responses of each pattern to the sums.
+
+        Distinct patterns can run into tens of thousands, so the work per
+        pattern is kept small: an outcome count and the answered cells in
+        Python, and the listwise sums as C-level dot products per indicator.
+        """
+        by_outcome: dict[ThemeOutcome, int] = {}
+        answer_counts = self.answer_counts
+        listwise: list[ThemePattern] = []
+        weights: list[int] = []
+        for pattern, count in counts.items():
+            outcome = pattern.outcome
+            by_outcome[outcome] = by_outcome.get(outcome, 0) + count
+            for counter, value in zip(answer_counts, pattern.values, strict=True):
+                if value is not None:
+                    counter[value] += count
+            if pattern.total is not None:
+                listwise.append(pattern)
+                weights.append(count)
+        for outcome, count in by_outcome.items():
+            if outcome.mean is not None:
+                self.means[outcome.mean] += count
+                self.bands[outcome.band_id] += count
+        if not listwise:
+            return
+        self.alpha_n += sum(weights)
+        for i in range(self.k):
+            keyed = list(map(itemgetter(i), map(_keyed_of, listwise)))
+            weighted = list(map(mul, weights, keyed))
+            self.item_sum[i] += sum(weighted)
+            self.item_squares[i] += sum(map(mul, weighted, keyed))
+        totals = list(map(_total_of, listwise))
+        weighted = list(map(mul, weights, totals))
+        self.total_sum += sum(weighted)
+        self.total_squares += sum(map(mul, weighted, totals))
 
 
 def sample_variance(n: int, total: int | Fraction, squares: int | Fraction) -> Fraction:
@@ -669,16 +737,17 @@ class TeamSummary:
         self._sums = [_ThemeSums(len(t.indicators)) for t in framework.themes]
         self._pending: list[tuple[ThemePattern, ...]] = []
         self._counts: list[Counter[ThemePattern]] = [Counter() for _ in framework.themes]
-        self._overall_pending: list[OverallOutcome] = []
-        self.overall_n = 0
-        self.overall_bands: Counter[str] = Counter()
-        self._overall_sum = 0.0
+        # Overall cells counted by identity, then folded into exact sums.
+        self._overall_counts: Counter[OverallCell] = Counter()
+        self._overall_n = 0
+        self._overall_bands: Counter[str] = Counter()
+        self._overall_sum = Fraction(0)
 
     def add(self, record: ScoredResponse) -> None:
         """Count one scored response."""
         self.responses += 1
         self._pending.append(record.patterns)
-        self._overall_pending.append(record.overall)
+        self._overall_counts[record.overall] += 1
         if len(self._pending) >= _FOLD_BATCH:
             self._count_pending()
 
@@ -688,20 +757,14 @@ class TeamSummary:
         self.responses += len(chunk)
         for counter, column in zip(self._counts, chunk.patterns, strict=True):
             counter.update(column)
-        percents = chunk.overall.percents
-        self.overall_n += len(percents) - percents.count(None)
-        self._overall_sum = math.fsum([self._overall_sum, math.fsum(filter(None, percents))])
-        self.overall_bands.update(chunk.overall.band_ids)
-        self.overall_bands.pop("", None)
+        self._overall_counts.update(chunk.overall.cells)
         self._fold_large()
 
     def _count_pending(self) -> None:
         if self._pending:
             for counter, column in zip(self._counts, zip(*self._pending, strict=True), strict=True):
                 counter.update(column)
-            self._fold_overall(Counter(self._overall_pending))
             self._pending.clear()
-            self._overall_pending.clear()
         self._fold_large()
 
     def _fold_large(self) -> None:
@@ -710,34 +773,48 @@ class TeamSummary:
         for sums, counter in zip(self._sums, self._counts, strict=True):
             if len(counter) > FOLD_LIMIT:
                 self._fold(sums, counter)
+        if len(self._overall_counts) > FOLD_LIMIT:
+            self._fold_overall()
 
     @staticmethod
     def _fold(sums: _ThemeSums, counter: Counter[ThemePattern]) -> None:
-        for pattern, count in counter.items():
-            sums.fold(pattern, count)
+        sums.fold(counter)
         counter.clear()
 
-    def _fold_overall(self, counts: Counter[OverallOutcome]) -> None:
-        terms = [self._overall_sum]
-        for outcome, count in counts.items():
-            if outcome.percent is not None:
-                self.overall_n += count
-                terms.append(outcome.percent * count)
-                if outcome.band is not None:
-                    self.overall_bands[outcome.band.id] += count
-        # Only shown in the team report, so a correctly rounded float sum is enough.
-        self._overall_sum = math.fsum(terms)
+    def _fold_overall(self) -> None:
+        total = self._overall_sum
+        for cell, count in self._overall_counts.items():
+            if cell.percent is not None:
+                self._overall_n += count
+                total += Fraction(cell.percent) * count
+                if cell.band is not None:
+                    self._overall_bands[cell.band.id] += count
+        self._overall_sum = total  # exact, so the mean is correctly rounded
+        self._overall_counts.clear()
 
     def _settle(self) -> None:
         self._count_pending()
         for sums, counter in zip(self._sums, self._counts, strict=True):
             self._fold(sums, counter)
+        self._fold_overall()
 
     @property
     def overall_percent(self) -> float | None:
         """Mean overall percent of the responses with an overall score."""
         self._settle()
-        return self._overall_sum / self.overall_n if self.overall_n else None
+        return float(self._overall_sum / self._overall_n) if self._overall_n else None
+
+    @property
+    def overall_n(self) -> int:
+        """How many responses have an overall score."""
+        self._settle()
+        return self._overall_n
+
+    @property
+    def overall_bands(self) -> Counter[str]:
+        """Band id -> how many responses have their overall score in it."""
+        self._settle()
+        return self._overall_bands
 
     def themes(self) -> list[ThemeStats]:
         """Per-theme statistics in framework order."""
