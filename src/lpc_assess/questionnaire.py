@@ -304,23 +304,30 @@ class Questionnaire:
         earlier = self.response.notes.get(theme.id)
         if earlier:
             say(f"Your note so far: {earlier}  (Enter keeps it.)")
+        reply = self._free_text(
+            "Your thoughts (Enter to skip): ",
+            "Write a sentence or two and press Enter, or press Enter to skip.",
+        )
+        if reply == "quit" or reply == "back":
+            return "quit" if reply == "quit" else "back"
+        if reply:
+            self.response.notes[theme.id] = reply
+            self.save()
+        return "next"
+
+    def _free_text(self, question: str, hint: str) -> str:
+        """Free text for a reflection or a pledge; `quit`/`back` for those keys, '' to skip."""
         while True:
-            reply = self.prompt.ask("Your thoughts (Enter to skip): ").strip()
+            reply = self.prompt.ask(question).strip()
             key = reply.lower()
             if key in _QUIT:
                 return "quit"
             if key in _BACK:
                 return "back"
             if key in _HELP:
-                say(
-                    "Write a sentence or two and press Enter, or press Enter to skip. "
-                    "b goes back to the last statement; q saves and quits."
-                )
+                self.prompt.say(f"{hint} b goes back to the last statement; q saves and quits.")
                 continue
-            if reply:
-                self.response.notes[theme.id] = reply
-                self.save()
-            return "next"
+            return reply
 
     def _pledge(self) -> Action:
         say = self.prompt.say
@@ -335,18 +342,12 @@ class Questionnaire:
         if self.response.pledge:
             say(f"Your pledge so far: {self.response.pledge}  (Enter keeps it.)")
         while True:
-            what = self.prompt.ask("What will you do? (Enter to skip): ").strip()
-            key = what.lower()
-            if key in _QUIT:
-                return "quit"
-            if key in _BACK:
-                return "back"
-            if key in _HELP:
-                say(
-                    "Write one thing you will do and press Enter, or press Enter to skip. "
-                    "b goes back to the last statement; q saves and quits."
-                )
-                continue
+            what = self._free_text(
+                "What will you do? (Enter to skip): ",
+                "Write one thing you will do and press Enter, or press Enter to skip.",
+            )
+            if what == "quit" or what == "back":
+                return "quit" if what == "quit" else "back"
             if not what:
                 return "next"
             self.response.pledge = what

@@ -932,17 +932,7 @@ def _check_file(path: Path, source: str, encoding: str) -> str:
                 final = not block
                 if not wide and b"\x00" in block:
                     at = line_here() + block.count(b"\n", 0, block.index(b"\x00"))
-                    raise InputError(
-                        [
-                            _error(
-                                source,
-                                at,
-                                "nul-byte",
-                                "contains a NUL byte: this looks like "
-                                "a binary file, not a CSV export",
-                            )
-                        ]
-                    )
+                    raise _nul_byte(source, at)
                 if utf8 and not final and block.isascii() and not decoder.getstate()[0]:
                     seen_text = seen_text or bool(block.decode("ascii").strip())
                     skipped.append((position, len(block)))
@@ -968,17 +958,7 @@ def _check_file(path: Path, source: str, encoding: str) -> str:
                     ) from None
                 if "\x00" in text:
                     at = line_here() + text.count("\n", 0, text.index("\x00"))
-                    raise InputError(
-                        [
-                            _error(
-                                source,
-                                at,
-                                "nul-byte",
-                                "contains a NUL byte: this looks like "
-                                "a binary file, not a CSV export",
-                            )
-                        ]
-                    )
+                    raise _nul_byte(source, at)
                 seen_text = seen_text or bool(text.strip())
                 line += text.count("\n")
                 if final:
@@ -1003,6 +983,19 @@ def _codec(start: bytes, encoding: str, source: str) -> str:
             [error(source, None, "encoding", f"unknown encoding {encoding!r} (--encoding)")]
         ) from None
     return "utf-8-sig" if name in ("utf-8", "utf-8-sig") else name
+
+
+def _nul_byte(source: str, line: int) -> InputError:
+    return InputError(
+        [
+            _error(
+                source,
+                line,
+                "nul-byte",
+                "contains a NUL byte: this looks like a binary file, not a CSV export",
+            )
+        ]
+    )
 
 
 def _error(source: str, line: int | None, code: str, message: str) -> Diagnostic:
