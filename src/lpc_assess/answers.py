@@ -106,6 +106,8 @@ class Response:
     notes: dict[str, str] = field(default_factory=dict)
     pledge: str | None = None
     source: str | None = None
+    # A row of a web-form export was sent, even when the form recorded no time.
+    submitted: bool = False
 
     def to_data(self) -> dict[str, Any]:
         """The answers-file structure of this response (for YAML or JSON)."""

@@ -9,10 +9,10 @@ from lpc_assess.framework import Framework
 
 
 def blank_csv(framework: Framework) -> str:
-    """A header row of `id`, `name` and one column per indicator, headed `id: statement`.
+    """A header row of `id`, `name` and one column per indicator id, then a row of statements.
 
-    `batch` matches these headers back to the indicators by their id prefix
-    (see tabular.py), so the statement text is there for the person filling it in.
+    The statements row is there for the person filling it in; `batch` knows it
+    and skips it (see tabular.py).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

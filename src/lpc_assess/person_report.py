@@ -381,7 +381,7 @@ def person_context(
         "date": {
             "completed": date_text(response.completed),
             "started": date_text(response.started),
-            "finished": response.completed is not None,
+            "finished": response.completed is not None or response.submitted,
         },
         "counts": {
             "answered": answered_total,

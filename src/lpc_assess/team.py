@@ -429,6 +429,7 @@ class ScoredResponse:
             completed=completed,
             answers=dict(self.answers(framework)),
             source=self.source,
+            submitted=True,
         )
 
 

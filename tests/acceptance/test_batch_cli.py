@@ -518,3 +518,21 @@ def test_360_rater_responses_go_to_their_subject_only(tmp_path: Path) -> None:
         "peer": 3,
     }
     assert subject["others"]["n"] == 4  # the lone direct report was merged, then dropped
+
+
+def test_a_web_form_row_is_a_finished_self_check_even_without_a_time(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = [
+        "batch",
+        str(DATA / "csv" / "blank-filled.csv"),
+        "--out-dir",
+        str(out),
+        "--format",
+        "md",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code in (0, 1), result.output
+    reports = [p for p in out.glob("*.md") if p.name != "team.md"]
+    assert reports
+    for report in reports:
+        assert "not finished yet" not in report.read_text()
