@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from lpc_assess.diagnostics import Diagnostic, InputError
 from lpc_assess.framework import SLUG_PATTERN, Framework
 from lpc_assess.loading import Document, describe, did_you_mean, display_path, load_document
-from lpc_assess.modelerrors import pydantic_diagnostics
+from lpc_assess.modelerrors import validate_model
 
 SKIP = "skip"
 RELATIONSHIPS = ("self", "manager", "peer", "direct-report", "other")
@@ -248,10 +248,10 @@ def parse_answers(doc: Document, framework: Framework) -> tuple[Response, list[D
                         key=True,
                     )
                 )
-    errors.extend(pydantic_diagnostics(AnswersFile, data, doc))
-    if errors:
+    spec, problems = validate_model(AnswersFile, data, doc)
+    errors.extend(problems)
+    if errors or spec is None:
         raise InputError(sorted(errors, key=_position))
-    spec = AnswersFile.model_validate(data)
     warnings: list[Diagnostic] = []
     if spec.framework_version is not None and spec.framework_version != framework.version:
         warnings.append(

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstrai
 from lpc_assess.diagnostics import Diagnostic, InputError, has_errors
 from lpc_assess.files import inside
 from lpc_assess.loading import Document, display_path, error, load_document
-from lpc_assess.modelerrors import pydantic_diagnostics
+from lpc_assess.modelerrors import validate_model
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LONG_STATEMENT = 200
@@ -185,10 +185,9 @@ def check_framework(path: Path) -> FrameworkCheck:
         doc = load_document(file, label=shown)
     except InputError as exc:
         return FrameworkCheck(shown, None, exc.diagnostics)
-    problems = pydantic_diagnostics(FrameworkFile, doc.data, doc)
-    if problems:
+    spec, problems = validate_model(FrameworkFile, doc.data, doc)
+    if spec is None:
         return FrameworkCheck(shown, None, problems)
-    spec = FrameworkFile.model_validate(doc.data)
     diagnostics: list[Diagnostic] = []
     placed = _resolve_themes(spec, doc, file.parent, diagnostics)
     diagnostics.extend(_framework_rules(spec, doc, placed))
@@ -237,11 +236,11 @@ def _resolve_themes(
         except InputError as exc:
             diagnostics.extend(exc.diagnostics)
             continue
-        problems = pydantic_diagnostics(Theme, theme_doc.data, theme_doc)
-        if problems:
+        theme, problems = validate_model(Theme, theme_doc.data, theme_doc)
+        if theme is None:
             diagnostics.extend(problems)
             continue
-        placed.append(_PlacedTheme(Theme.model_validate(theme_doc.data), theme_doc, ()))
+        placed.append(_PlacedTheme(theme, theme_doc, ()))
     return placed
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from lpc_assess.diagnostics import Diagnostic
 from lpc_assess.files import slugify
 from lpc_assess.loading import Document, describe, did_you_mean
+
+M = TypeVar("M", bound=BaseModel)
 
 _EXPECTED = {
     "string_type": "text",
@@ -85,15 +87,15 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return [f.alias or name for name, f in found.model_fields.items()]
 
 
-def pydantic_diagnostics(
-    model: type[BaseModel], data: Any, doc: Document, base: tuple[str | int, ...] = ()
-) -> list[Diagnostic]:
-    """Validate `data` against `model`; one diagnostic per problem, located in `doc`."""
+def validate_model(
+    model: type[M], data: Any, doc: Document, base: tuple[str | int, ...] = ()
+) -> tuple[M | None, list[Diagnostic]]:
+    """Validate `data` against `model` once: the model, or None and one diagnostic per problem."""
     try:
-        model.model_validate(data)
+        return model.model_validate(data), []
     except ValidationError as exc:
-        return [diagnostic_for(err, model, doc, base) for err in exc.errors(include_url=False)]
-    return []
+        errors = exc.errors(include_url=False)
+        return None, [diagnostic_for(err, model, doc, base) for err in errors]
 
 
 def diagnostic_for(
