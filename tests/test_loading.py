@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from lpc_assess.diagnostics import InputError
-from lpc_assess.loading import MAX_BYTES, load_document, parse_json, parse_yaml
+from lpc_assess.loading import MAX_BYTES, MAX_DEPTH, load_document, parse_json, parse_yaml
 
 
 def refused(path: Path) -> list[str]:
@@ -100,3 +101,64 @@ def test_json_is_strict_and_keeps_positions() -> None:
         with pytest.raises(InputError) as caught:
             parse_json(bad, "t.json")
         assert caught.value.diagnostics[0].code == code
+
+
+def _block(depth: int) -> str:
+    return "".join("  " * i + "a:\n" for i in range(depth)) + "  " * depth + "1\n"
+
+
+def _block_list(depth: int) -> str:
+    return "".join("  " * i + "-\n" for i in range(depth)) + "  " * depth + "x\n"
+
+
+@pytest.mark.parametrize("depth", [65, 999, 1000, 1001, 5000, 20000])
+@pytest.mark.parametrize(
+    ("kind", "make"),
+    [
+        ("flow-list", lambda d: "[" * d + "]" * d),
+        ("flow-map", lambda d: '{"a":' * d + "1" + "}" * d),
+        ("flow-quoted-noise", lambda d: 'k: "[[[[" \n' + "v: " + "[" * d + "]" * d),
+        ("block-map", _block),
+        ("block-list", _block_list),
+    ],
+)
+def test_depth_limit_is_ours_at_any_depth(kind: str, make: Any, depth: int) -> None:
+    """`too-deep` fires at our limit, before any parser's own, with a position."""
+    with pytest.raises(InputError) as caught:
+        parse_yaml(make(depth), "deep.yaml")
+    [diagnostic] = caught.value.diagnostics
+    assert diagnostic.code == "too-deep", diagnostic.text()
+    assert diagnostic.line is not None
+    assert f"more than {MAX_DEPTH} levels" in diagnostic.message
+
+
+@pytest.mark.parametrize("depth", [65, 1000, 1001, 20000])
+@pytest.mark.parametrize(
+    ("make", "column"),
+    [
+        (lambda d: "[" * d + "]" * d, MAX_DEPTH + 1),
+        (lambda d: '{"a":' * d + "1" + "}" * d, MAX_DEPTH * 5 + 1),
+    ],
+)
+def test_json_depth_limit_is_ours(make: Any, column: int, depth: int) -> None:
+    """The first bracket past the limit is named, before `json` can recurse."""
+    with pytest.raises(InputError) as caught:
+        parse_json(make(depth), "deep.json")
+    [diagnostic] = caught.value.diagnostics
+    assert diagnostic.code == "too-deep"
+    assert (diagnostic.line, diagnostic.col) == (1, column)
+
+
+@pytest.mark.parametrize("parse", [parse_yaml, parse_json])
+def test_depth_at_the_limit_is_accepted(parse: Any) -> None:
+    text = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    assert parse(text, "ok").data == _nested(MAX_DEPTH)
+    # Brackets inside strings do not count.
+    assert parse('["' + "[" * 500 + '"]', "ok").data == ["[" * 500]
+
+
+def _nested(depth: int) -> Any:
+    value: Any = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value

@@ -386,10 +386,61 @@ def parse_yaml(text: str, shown: str) -> Document:
     try:
         data = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.YAMLError as exc:
+        # The scanner reads a run of `[`/`{` ahead of our builder, so a parser's own
+        # nesting limit (PyYAML has one since 6.0.3) can fire before ours: our own
+        # count of brackets decides, whatever the library's limit or message.
+        _refuse_deep_brackets(text, shown, yaml_comments=True)
         raise _syntax_error(shown, exc) from None
     except RecursionError:
         raise InputError([error(shown, None, "too-deep", "nested too deeply")]) from None
     return Document(shown, data, builder.positions, builder.key_positions)
+
+
+def _refuse_deep_brackets(text: str, shown: str, *, yaml_comments: bool) -> None:
+    """Raise `too-deep` at the first `[` or `{` nested more than MAX_DEPTH levels.
+
+    Brackets inside quoted strings (and, for YAML, comments) do not count. One pass,
+    no recursion, so it works on documents any parser would choke on.
+    """
+    depth = 0
+    line, line_start = 1, 0
+    quote = ""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 2
+                continue
+            if ch == quote:
+                if quote == "'" and i + 1 < n and text[i + 1] == "'":
+                    i += 2
+                    continue
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(
+                    [
+                        error(
+                            shown,
+                            (line, i - line_start + 1),
+                            "too-deep",
+                            f"nested more than {MAX_DEPTH} levels deep",
+                        )
+                    ]
+                )
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch == "#" and yaml_comments and (i == 0 or text[i - 1] in " \t\n"):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if ch == "\n":
+            line, line_start = line + 1, i + 1
+        i += 1
 
 
 def parse_json(text: str, shown: str) -> Document:
@@ -407,6 +458,8 @@ def parse_json(text: str, shown: str) -> Document:
                 raise _JsonValueError(f"key {key!r} appears twice", None, key)
             out[key] = value
         return out
+
+    _refuse_deep_brackets(text, shown, yaml_comments=False)
 
     def integer(digits: str) -> int:
         if len(digits.lstrip("-")) > MAX_INT_DIGITS:
