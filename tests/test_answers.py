@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from lpc_assess.answers import Response, load_answers
 from lpc_assess.diagnostics import InputError
-from lpc_assess.framework import Framework, load_framework
+from lpc_assess.model.answers import Response, load_answers
+from lpc_assess.model.framework import Framework, load_framework
 from tests.conftest import DATA
 
 ANSWERS = DATA / "answers"
@@ -186,7 +186,7 @@ def test_json_value_errors_have_a_line_and_column(
 
 
 def test_response_round_trips_through_its_data(builtin: Framework, tmp_path: Path) -> None:
-    from lpc_assess.answers import dump_answers
+    from lpc_assess.model.answers import dump_answers
 
     response, _ = load_answers(Path("alex.yaml"), builtin)
     for fmt in ("yaml", "json"):

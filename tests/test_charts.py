@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import Markup
 
-from lpc_assess.charts import SERIES_STYLES, bar_svg, radar_svg, stacked_bar_svg
+from lpc_assess.reports.charts import SERIES_STYLES, bar_svg, radar_svg, stacked_bar_svg
 
 HOSTILE = '<script>alert(1)</script> & "quotes" {{ 7*7 }}'
 

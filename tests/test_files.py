@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from lpc_assess import files
-from lpc_assess.files import UniqueNames, atomic_write, inside, slugify
+from lpc_assess.writers import files
+from lpc_assess.writers.files import UniqueNames, atomic_write, inside, slugify
 
 
 def mode(path: Path) -> int:

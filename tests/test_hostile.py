@@ -195,7 +195,7 @@ def test_a_write_failing_half_way_keeps_the_previous_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The one writer (files.atomic_write) either replaces the file whole or not at all."""
-    from lpc_assess import files
+    from lpc_assess.writers import files
 
     target = tmp_path / "report.md"
     target.write_text("previous report\n")

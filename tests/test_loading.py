@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from lpc_assess.diagnostics import InputError
-from lpc_assess.loading import MAX_BYTES, MAX_DEPTH, load_document, parse_json, parse_yaml
+from lpc_assess.inputs.documents import MAX_BYTES, MAX_DEPTH, load_document, parse_json, parse_yaml
 
 
 def refused(path: Path) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lpc_assess.outputs import _safe_cells, csv_cell
+from lpc_assess.writers.scores import _safe_cells, csv_cell
 
 # No NUL: CSV exports with one are refused before any row is read.
 _CELL = st.text(alphabet=list('ab1 =+-@\t\r\n",.\u00e9'), max_size=6)

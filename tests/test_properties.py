@@ -12,13 +12,23 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lpc_assess.answers import parse_answers
 from lpc_assess.diagnostics import InputError
-from lpc_assess.framework import Band, Framework, Indicator, Scale, Scoring, Theme, check_framework
-from lpc_assess.loading import parse_json, parse_yaml
-from lpc_assess.scoring import keyed_value, score_response
-from lpc_assess.tabular import CsvOptions, RejectedRow, open_export
-from lpc_assess.team import CompiledScorer, ScoredResponse, TeamSummary
+from lpc_assess.inputs.csv_export import CsvOptions, RejectedRow, open_export
+from lpc_assess.inputs.documents import parse_json, parse_yaml
+from lpc_assess.model.answers import parse_answers
+from lpc_assess.model.framework import (
+    Band,
+    Framework,
+    Indicator,
+    Scale,
+    Scoring,
+    Theme,
+    check_framework,
+)
+from lpc_assess.scoring.compiled import CompiledScorer
+from lpc_assess.scoring.person import keyed_value, score_response
+from lpc_assess.scoring.scored import ScoredChunk, ScoredResponse
+from lpc_assess.scoring.team import TeamSummary
 from tests.conftest import BUILTIN, DATA
 
 SETTINGS = settings(
@@ -98,8 +108,8 @@ def test_a_mutated_framework_gives_diagnostics_never_an_exception(
 @SETTINGS
 @given(content=mutated(ANSWERS_YAML))
 def test_mutated_answers_raise_only_input_error(content: bytes) -> None:
-    from lpc_assess.framework import load_framework
-    from lpc_assess.loading import decode_text
+    from lpc_assess.inputs.documents import decode_text
+    from lpc_assess.model.framework import load_framework
 
     framework = load_framework(None)
     try:
@@ -125,7 +135,7 @@ def test_any_text_as_yaml_or_json_raises_only_input_error(text: str) -> None:
 def test_mutated_csv_export_rejects_rows_or_the_file_never_crashes(
     tmp_path_factory: object, content: bytes
 ) -> None:
-    from lpc_assess.framework import load_framework
+    from lpc_assess.model.framework import load_framework
 
     framework = load_framework(None)
     path = Path(tmp_path_factory.mktemp("csv")) / "export.csv"  # type: ignore[attr-defined]
@@ -260,8 +270,9 @@ def _records(framework: Framework, rows: list[dict[str, int | None]]) -> list[Sc
 
 def _summary(framework: Framework, records: list[ScoredResponse]) -> dict[str, object]:
     summary = TeamSummary(framework)
+    scorer = CompiledScorer(framework)
     for record in records:
-        summary.add(record)
+        summary.add(ScoredChunk.of(scorer, [record], "gen"))
     return summary.to_json()
 
 

@@ -13,18 +13,18 @@ from typing import Any
 import pytest
 import yaml
 
-from lpc_assess.answers import Response
-from lpc_assess.framework import Framework, load_framework
-from lpc_assess.prompts import CTRL_C, ScriptedPrompt, TerminalPrompt
-from lpc_assess.questionnaire import Outcome, Questionnaire, build_steps
-from lpc_assess.scoring import score_response
-from lpc_assess.take import (
+from lpc_assess.commands.take import (
     default_report_path,
     interrupts_deferred,
     resume_command,
     run_take,
     summary_lines,
 )
+from lpc_assess.model.answers import Response
+from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.questionnaire.flow import Outcome, Questionnaire, build_steps
+from lpc_assess.questionnaire.prompts import CTRL_C, ScriptedPrompt, TerminalPrompt
+from lpc_assess.scoring.person import score_response
 from tests.conftest import DATA
 
 NO_SKIP = DATA / "frameworks" / "no-skip"
@@ -78,7 +78,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def fake_render(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """Replaces `render_person`, so that the report step is tested on its own."""
-    import lpc_assess.person_report
+    import lpc_assess.reports.person
 
     calls: list[dict[str, Any]] = []
 
@@ -88,7 +88,7 @@ def fake_render(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append({"framework": framework, "response": response, "score": score, "fmt": fmt})
         return f"REPORT {fmt} {framework.id} {len(response.answers)}\n"
 
-    monkeypatch.setattr(lpc_assess.person_report, "render_person", render_person)
+    monkeypatch.setattr(lpc_assess.reports.person, "render_person", render_person)
     return calls
 
 
@@ -486,12 +486,12 @@ def test_a_missing_folder_is_found_before_any_question(
 def test_a_failing_save_stops_with_a_message(
     here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import lpc_assess.files
+    import lpc_assess.writers.files
 
     def full(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(lpc_assess.files, "atomic_write", full)
+    monkeypatch.setattr(lpc_assess.writers.files, "atomic_write", full)
     code, prompt = take(["1", "1"])
     assert code == 1
     assert "cannot save the answers: No space left on device" in capsys.readouterr().err
@@ -508,9 +508,9 @@ def test_a_failing_report_keeps_the_answers_and_says_how_to_retry(
     def broken(*args: Any, **kwargs: Any) -> str:
         raise RuntimeError("template missing")
 
-    import lpc_assess.person_report
+    import lpc_assess.reports.person
 
-    monkeypatch.setattr(lpc_assess.person_report, "render_person", broken)
+    monkeypatch.setattr(lpc_assess.reports.person, "render_person", broken)
     code, _ = take(
         ["1", "1", "1", "", "1", "1", "1", ""],
         framework=str(NO_SKIP),
@@ -531,12 +531,12 @@ def test_ctrl_c_while_the_report_is_written_says_how_to_write_it(
     monkeypatch: pytest.MonkeyPatch,
     fake_render: list[dict[str, Any]],
 ) -> None:
-    import lpc_assess.person_report
+    import lpc_assess.reports.person
 
     def interrupted(*args: Any, **kwargs: Any) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(lpc_assess.person_report, "render_person", interrupted)
+    monkeypatch.setattr(lpc_assess.reports.person, "render_person", interrupted)
     code, prompt = take(
         ["1", "1", "1", "", "1", "1", "1", ""], framework=str(NO_SKIP), answers="x.yaml"
     )

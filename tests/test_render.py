@@ -10,10 +10,10 @@ import jinja2
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
-from lpc_assess.answers import Response, load_answers
-from lpc_assess.framework import Framework, load_framework
-from lpc_assess.person_report import person_context, person_json, render_person
-from lpc_assess.render import (
+from lpc_assess.model.answers import Response, load_answers
+from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.reports.person import person_context, person_json, render_person
+from lpc_assess.reports.templates import (
     MdSafe,
     change_text,
     join_and,
@@ -27,7 +27,7 @@ from lpc_assess.render import (
     templates_dir,
     text_bar,
 )
-from lpc_assess.scoring import ResponseScore, compare_scores, score_response
+from lpc_assess.scoring.person import ResponseScore, compare_scores, score_response
 from tests.conftest import DATA
 
 ANSWERS = DATA / "answers"

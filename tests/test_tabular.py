@@ -11,22 +11,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import lpc_assess.tabular as tabular
-import lpc_assess.team as team_module
+import lpc_assess.inputs.columns as columns
+import lpc_assess.inputs.csv_export as csv_export
+import lpc_assess.scoring.compiled as compiled_module
 from lpc_assess.diagnostics import InputError
-from lpc_assess.framework import Framework, load_framework
-from lpc_assess.scoring import score_response
-from lpc_assess.tabular import (
+from lpc_assess.inputs.columns import load_mapping
+from lpc_assess.inputs.csv_export import (
     CHUNK_ROWS,
     CsvExport,
     CsvOptions,
     Records,
     RejectedRow,
-    load_mapping,
     open_export,
     sniff_delimiter,
 )
-from lpc_assess.team import CompiledScorer, ScoredResponse
+from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.scoring.compiled import CompiledScorer
+from lpc_assess.scoring.person import score_response
+from lpc_assess.scoring.scored import ScoredResponse
 
 DATA = Path(__file__).parent / "data"
 CSV_DATA = DATA / "csv"
@@ -93,7 +95,7 @@ def test_microsoft_forms_export(default: Framework) -> None:
     assert problem.column == default.indicators[7].statement
     assert problem.message.startswith('"Somtimes" is not an answer')
     assert "(did you mean 'Sometimes'?)" in problem.message
-    assert problem.line().startswith(f'{export.source}: row 4, column "When I work with')
+    assert problem.text().startswith(f'{export.source}: row 4, column "When I work with')
     # Every accepted row scores exactly as its cells say, read independently here.
     labels = label_value(default)
     with (CSV_DATA / "ms-forms.csv").open(encoding="utf-8-sig", newline="") as handle:
@@ -456,7 +458,7 @@ def test_unusable_files_are_rejected(
 
 
 def test_size_limits(tmp_path: Path, mini: Framework, monkeypatch: pytest.MonkeyPatch) -> None:
-    huge = "x" * (tabular.MAX_CELL + 10)
+    huge = "x" * (csv_export.MAX_CELL + 10)
     path = write(tmp_path, f"id,a-one,note\nr1,4,ok\nr2,3,{huge}\nr3,2,ok\n")
     good, bad, _ = read(path, mini)
     assert [r.respondent_id for r in good] == ["r1"]  # the rows before it are kept
@@ -464,7 +466,7 @@ def test_size_limits(tmp_path: Path, mini: Framework, monkeypatch: pytest.Monkey
     assert rejected.row == 3
     assert "over the 1,048,576-byte limit" in rejected.problems[0].message
     assert "the rest of the file was not read" in rejected.problems[0].message
-    monkeypatch.setattr(tabular, "MAX_FILE", 10)
+    monkeypatch.setattr(csv_export, "MAX_FILE", 10)
     with pytest.raises(InputError) as caught:
         read(write(tmp_path, "id,a-one\nr1,4\n", "big.csv"), mini)
     assert caught.value.diagnostics[0].code == "too-large"
@@ -512,7 +514,7 @@ def test_large_files_score_the_same_in_chunks_and_row_by_row(
     path = write(tmp_path, "\n".join(lines) + "\n", "large.csv")
     # Statements without their commas are not the statements; map them.
     mapping = {
-        tabular.normalise_header(i.statement.replace(",", "")): i.id for i in default.indicators
+        columns.normalise_header(i.statement.replace(",", "")): i.id for i in default.indicators
     }
     good, bad, _ = read(path, default, mapping=mapping)
     assert [b.row for b in bad] == [302]
@@ -618,7 +620,7 @@ def test_full_look_up_tables_change_no_score(
         lines.append(f"p{k}," + ",".join(labels[(k * 7 + j * k) % 5] for j in range(24)))
     path = write(tmp_path, "\n".join(lines) + "\n")
     expected, _, _ = read(path, default)
-    monkeypatch.setattr(team_module, "MEMO_LIMIT", 1)
+    monkeypatch.setattr(compiled_module, "MEMO_LIMIT", 1)
     got, bad, export = read(path, default)
     assert bad == []
     assert all(len(memo) <= 1 for memo in export.scorer.patterns)

@@ -14,17 +14,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import lpc_assess.team as team_module
-from lpc_assess.framework import Band, Framework, Indicator, Scale, Scoring, Theme, load_framework
-from lpc_assess.scoring import score_response
-from lpc_assess.tabular import CsvOptions, RejectedRow, open_export
-from lpc_assess.team import (
-    CompiledScorer,
-    ScoredChunk,
-    ScoredResponse,
-    TeamSummary,
-    cronbach_alpha,
+import lpc_assess.scoring.compiled as compiled_module
+import lpc_assess.scoring.team as team_module
+from lpc_assess.inputs.csv_export import CsvOptions, RejectedRow, open_export
+from lpc_assess.model.framework import (
+    Band,
+    Framework,
+    Indicator,
+    Scale,
+    Scoring,
+    Theme,
+    load_framework,
 )
+from lpc_assess.scoring.compiled import CompiledScorer
+from lpc_assess.scoring.person import score_response
+from lpc_assess.scoring.scored import ScoredChunk, ScoredResponse
+from lpc_assess.scoring.team import TeamSummary, cronbach_alpha
 
 DATA = Path(__file__).parent / "data"
 # shared/ stands beside the repository (in CI too); /work/shared on the developers' machines.
@@ -90,6 +95,11 @@ def record(
 ) -> ScoredResponse:
     patterns, overall = scorer.score_answers(answers)
     return ScoredResponse(rid, None, None, None, "test", None, patterns, overall)
+
+
+def single(scorer: CompiledScorer, answers: dict[str, int | None], rid: str = "x") -> ScoredChunk:
+    """One response as the pipeline carries it: a chunk of one."""
+    return ScoredChunk.of(scorer, [record(scorer, answers, rid)], "test")
 
 
 def random_answers(framework: Framework, rng: random.Random, blank: float = 0.15) -> dict[str, int]:
@@ -186,7 +196,7 @@ def test_no_answers_gives_no_score() -> None:
 
 
 def test_memos_stay_within_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(team_module, "MEMO_LIMIT", 5)
+    monkeypatch.setattr(compiled_module, "MEMO_LIMIT", 5)
     framework = make_framework([[(False, 1.0)] * 6])
     scorer = CompiledScorer(framework)
     rng = random.Random(1)
@@ -212,7 +222,7 @@ def test_theme_and_indicator_statistics_match_the_statistics_module() -> None:
     for k in range(500):
         answers = random_answers(framework, rng, blank=0.4 if k % 5 == 0 else 0.05)
         all_answers.append(answers)
-        summary.add(record(scorer, answers, f"p{k}"))
+        summary.add(single(scorer, answers, f"p{k}"))
     assert summary.responses == 500
     references = [score_response(framework, a) for a in all_answers]
     for t, stats in enumerate(summary.themes()):
@@ -248,7 +258,7 @@ def test_median_of_an_even_count_is_the_mean_of_the_middle_two() -> None:
     scorer = CompiledScorer(framework)
     summary = TeamSummary(framework)
     for value in (1, 2, 4, 5):
-        summary.add(record(scorer, {"t0-i0": value}))
+        summary.add(single(scorer, {"t0-i0": value}))
     stats = summary.themes()[0]
     assert stats.median == 3.0 == statistics.median([1.0, 2.0, 4.0, 5.0])
     assert stats.n == 4 and stats.min == 1.0 and stats.max == 5.0
@@ -257,7 +267,7 @@ def test_median_of_an_even_count_is_the_mean_of_the_middle_two() -> None:
 def test_one_response_has_no_sd_and_no_alpha() -> None:
     framework = make_framework([[(False, 1.0)] * 3])
     summary = TeamSummary(framework)
-    summary.add(record(CompiledScorer(framework), {"t0-i0": 3, "t0-i1": 4, "t0-i2": 5}))
+    summary.add(single(CompiledScorer(framework), {"t0-i0": 3, "t0-i1": 4, "t0-i2": 5}))
     stats = summary.themes()[0]
     assert (stats.n, stats.mean, stats.sd, stats.alpha, stats.alpha_n) == (1, 4.0, None, None, 1)
 
@@ -293,8 +303,8 @@ def test_alpha_by_hand() -> None:
     scorer = CompiledScorer(framework)
     summary = TeamSummary(framework)
     for a, b, c in ((1, 2, 2), (2, 3, 3), (3, 3, 4), (4, 5, 5)):
-        summary.add(record(scorer, {"t0-i0": a, "t0-i1": b, "t0-i2": c}))
-    summary.add(record(scorer, {"t0-i0": 1, "t0-i1": 5}))  # not every item: not in alpha
+        summary.add(single(scorer, {"t0-i0": a, "t0-i1": b, "t0-i2": c}))
+    summary.add(single(scorer, {"t0-i0": 1, "t0-i1": 5}))  # not every item: not in alpha
     stats = summary.themes()[0]
     assert stats.alpha_n == 4
     assert stats.alpha is not None and math.isclose(stats.alpha, 42 / 42.75, rel_tol=1e-15)
@@ -307,7 +317,7 @@ def test_alpha_uses_keyed_values_of_reverse_items() -> None:
     scorer = CompiledScorer(framework)
     summary = TeamSummary(framework)
     for a in (1, 2, 4, 5):
-        summary.add(record(scorer, {"t0-i0": a, "t0-i1": 6 - a}))
+        summary.add(single(scorer, {"t0-i0": a, "t0-i1": 6 - a}))
     assert summary.themes()[0].alpha == 1.0
 
 
@@ -319,10 +329,10 @@ def test_alpha_is_null_when_it_cannot_be_computed() -> None:
     scorer = CompiledScorer(framework)
     summary = TeamSummary(framework)
     for k in range(5):
-        summary.add(record(scorer, {"t0-i0": 1 + k % 5, "t0-i1": 2, "t0-i2": 3, "t1-i0": k + 1}))
-    first, single = summary.themes()
+        summary.add(single(scorer, {"t0-i0": 1 + k % 5, "t0-i1": 2, "t0-i2": 3, "t1-i0": k + 1}))
+    first, lone = summary.themes()
     assert first.alpha is not None and first.alpha_n == 5
-    assert single.alpha is None and single.alpha_n == 5  # k = 1
+    assert lone.alpha is None and lone.alpha_n == 5  # k = 1
 
 
 # --- streaming ------------------------------------------------------------------------------
@@ -335,20 +345,20 @@ def test_streaming_in_any_grouping_gives_the_same_summary(monkeypatch: pytest.Mo
     records = [record(scorer, random_answers(framework, rng), f"p{k}") for k in range(700)]
     one_by_one = TeamSummary(framework)
     for r in records:
-        one_by_one.add(r)
+        one_by_one.add(ScoredChunk.of(scorer, [r], "test"))
     expected = one_by_one.to_json()
     # Chunks of odd sizes, with the pattern counters folded as often as possible.
     monkeypatch.setattr(team_module, "FOLD_LIMIT", 2)
-    monkeypatch.setattr(team_module, "_FOLD_BATCH", 3)
     chunked = TeamSummary(framework)
     for start in range(0, len(records), 97):
-        chunked.add_chunk(ScoredChunk.of(scorer, records[start : start + 97], "test"))
+        chunked.add(ScoredChunk.of(scorer, records[start : start + 97], "test"))
     mixed = TeamSummary(framework)
-    for k, r in enumerate(records):
-        if k % 2:
-            mixed.add(r)
-        else:
-            mixed.add_chunk(ScoredChunk.of(scorer, [r], "test"))
+    start = 0
+    for size in [1, 2, 3, 5, 8, 13, 21, 34, 55, 89] * 10:
+        mixed.add(ScoredChunk.of(scorer, records[start : start + size], "test"))
+        start += size
+        if start >= len(records):
+            break
     for summary in (chunked, mixed):
         got = summary.to_json()
         assert got["themes"] == expected["themes"]
@@ -363,7 +373,7 @@ def test_summary_json_has_the_shape_of_product_section_5() -> None:
     framework = load_framework(None)
     scorer = CompiledScorer(framework)
     summary = TeamSummary(framework)
-    summary.add(record(scorer, random_answers(framework, random.Random(3), blank=0.0)))
+    summary.add(single(scorer, random_answers(framework, random.Random(3), blank=0.0)))
     summary.rejected = 2
     summary.errors = [{"source": "team.csv", "row": 12, "column": "Q3", "message": "bad"}]
     data = summary.to_json()
@@ -437,7 +447,7 @@ def test_alpha_on_the_bfi_data_set() -> None:
     summary = TeamSummary(framework)
     for item in export.chunks():
         assert not isinstance(item, RejectedRow), item
-        summary.add_chunk(item)
+        summary.add(item)
     assert summary.responses == 2800
     with BFI_CSV.open(newline="") as handle:
         rows = list(csv.DictReader(handle))

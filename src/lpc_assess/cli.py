@@ -110,7 +110,7 @@ def _root(
 @app.command()
 def frameworks() -> None:
     """List the built-in frameworks and those under ./frameworks/, one line each."""
-    from lpc_assess.framework import discover_frameworks
+    from lpc_assess.model.framework import discover_frameworks
 
     found = discover_frameworks()
     if not found:
@@ -135,7 +135,7 @@ def show(
 ) -> None:
     """Show a framework's themes and statements as a tree, or as JSON."""
     from lpc_assess.diagnostics import InputError
-    from lpc_assess.framework import load_framework
+    from lpc_assess.model.framework import load_framework
 
     try:
         loaded = load_framework(framework)
@@ -146,7 +146,7 @@ def show(
 
         print(json.dumps(loaded.as_dict(), indent=2, ensure_ascii=False))
         return
-    from lpc_assess.console import framework_tree, stdout_console
+    from lpc_assess.writers.terminal import framework_tree, stdout_console
 
     stdout_console().print(framework_tree(loaded))
 
@@ -172,8 +172,8 @@ def validate(
     ] = None,
 ) -> None:
     """Check framework files; report every problem with file, line and column."""
+    from lpc_assess.commands.validate import validate_paths
     from lpc_assess.diagnostics import RENDERERS, has_errors, promote_warnings
-    from lpc_assess.validation import validate_paths
 
     if fmt is None:
         fmt = (
@@ -201,7 +201,7 @@ def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="framework, theme or answers.")],
 ) -> None:
     """Print the JSON Schema (draft-07) of a file format on stdout."""
-    from lpc_assess.schema import schema_text
+    from lpc_assess.model.schema import schema_text
 
     sys.stdout.write(schema_text(kind.value))
 
@@ -212,9 +212,9 @@ def blank(
     framework: FrameworkOption = None,
 ) -> None:
     """Print an empty answers template: a CSV header, or a YAML answers file."""
-    from lpc_assess.blank import blank_text
+    from lpc_assess.commands.blank import blank_text
     from lpc_assess.diagnostics import InputError
-    from lpc_assess.framework import load_framework
+    from lpc_assess.model.framework import load_framework
 
     try:
         loaded = load_framework(framework)
@@ -249,7 +249,7 @@ def report(
     ] = None,
 ) -> None:
     """Score one answers file and write its development report."""
-    from lpc_assess.reporting import run_report
+    from lpc_assess.commands.report import run_report
 
     raise typer.Exit(
         run_report(
@@ -284,7 +284,7 @@ def take(
     ] = None,
 ) -> None:
     """Take the self-check in the terminal; every answer is saved at once."""
-    from lpc_assess.take import run_take
+    from lpc_assess.commands.take import run_take
 
     raise typer.Exit(run_take(framework=framework, answers=answers, report=report_path))
 
@@ -347,7 +347,7 @@ def batch(
     ] = None,
 ) -> None:
     """Score a team: answers files, folders and CSV exports, in one run."""
-    from lpc_assess.batch import BatchOptions, run_batch
+    from lpc_assess.commands.batch import BatchOptions, run_batch
 
     options = BatchOptions(
         inputs=list(inputs),
@@ -366,7 +366,16 @@ def batch(
         subject_column=subject_column,
         relationship_column=relationship_column,
     )
-    raise typer.Exit(run_batch(options))
+    from lpc_assess.writers.progress import progress_for
+    from lpc_assess.writers.terminal import print_summary_table
+
+    result = run_batch(options, progress_for)
+    sys.stdout.write(result.output)
+    for line in result.messages:
+        _say(line)
+    if result.table is not None:
+        print_summary_table(result.table, sys.stdout)
+    raise typer.Exit(result.exit_code)
 
 
 INTERNAL_ERROR = "lpc-assess: internal error"

@@ -1,14 +1,16 @@
-"""Diagnostics are values: a problem found in an input, and its renderers.
+"""Diagnostics are values: every problem the tool reports, and its renderers.
 
-The same `Diagnostic` serves framework files, answers files and CSV rows;
-text, JSON and GitHub-annotation output are three views of one list.
+One `Diagnostic` type serves framework files, answers files, spreadsheet rows
+and outputs: a path, a line and column (documents) or a row and column header
+(spreadsheets), a severity and a stable code. Text, JSON and GitHub-annotation
+output are three views of one list; `summary_entry` is the batch summary's view.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -24,9 +26,18 @@ class Diagnostic:
     severity: Severity
     code: str
     message: str
+    row: int | None = None  # a spreadsheet row, numbered as the spreadsheet shows it
+    column: str | None = None  # a spreadsheet column, by its header
 
     @property
     def where(self) -> str:
+        if self.row is not None or self.column is not None:
+            where = self.path
+            if self.row is not None:
+                where += f": row {self.row}"
+            if self.column is not None:
+                where += f", column {quote_cell(self.column)}"
+            return where
         parts = [self.path]
         if self.line is not None:
             parts.append(str(self.line))
@@ -35,10 +46,41 @@ class Diagnostic:
         return ":".join(parts)
 
     def as_error(self) -> Diagnostic:
-        return Diagnostic(self.path, self.line, self.col, "error", self.code, self.message)
+        return replace(self, severity="error")
 
     def text(self) -> str:
+        if self.row is not None or self.column is not None:
+            return f"{self.where}: {self.message}"
         return f"{self.where}: {self.severity}[{self.code}]: {self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        for key in ("row", "column"):
+            if data[key] is None:
+                del data[key]
+        return data
+
+
+def row_problem(
+    path: str, row: int | None, column: str | None, code: str, message: str
+) -> Diagnostic:
+    """A spreadsheet row (or a whole input, row None) that was left out: an error."""
+    return Diagnostic(path, None, None, "error", code, message, row, column)
+
+
+def quote_cell(text: str) -> str:
+    """A cell's text as the terminal shows it: in double quotes, on one line."""
+    return '"' + text.replace('"', '""').replace("\n", " ") + '"'
+
+
+def summary_entry(d: Diagnostic) -> dict[str, object]:
+    """The batch summary's `errors` entry for one diagnostic."""
+    if d.row is not None or d.column is not None:
+        return {"source": d.path, "row": d.row, "column": d.column, "message": d.message}
+    where = ""
+    if d.line is not None:
+        where = f"line {d.line}" + (f", column {d.col}" if d.col is not None else "") + ": "
+    return {"source": d.path, "row": None, "column": None, "message": where + d.message}
 
 
 class InputError(Exception):
@@ -63,7 +105,7 @@ def render_text(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:
-    return json.dumps([asdict(d) for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
+    return json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
 
 
 def _github_escape(value: str, *, prop: bool) -> str:

@@ -19,8 +19,8 @@ import yaml
 from typer.testing import CliRunner
 
 from lpc_assess.cli import app
-from lpc_assess.framework import load_framework
-from lpc_assess.scoring import score_response
+from lpc_assess.model.framework import load_framework
+from lpc_assess.scoring.person import score_response
 from tests.conftest import BUILTIN, DATA, run_cli
 
 runner = CliRunner()

@@ -341,7 +341,7 @@ def test_formula_cells_are_neutralised_in_the_scores_file(tmp_path: Path) -> Non
     ],
 )
 def test_scores_cells(cell: str, written: str) -> None:
-    from lpc_assess.outputs import csv_cell
+    from lpc_assess.writers.scores import csv_cell
 
     assert csv_cell(cell) == written
 
@@ -427,7 +427,10 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert code == 1
     assert stderr.splitlines()[-1] == "nothing to score: no response was accepted (2 rejected)"
     code, _, stderr = batch(TEAM, tmp_path / "missing.csv")
-    assert code == 1 and f"{tmp_path / 'missing.csv'}: no such file or folder" in stderr
+    assert (
+        code == 1
+        and f"{tmp_path / 'missing.csv'}: error[no-such-file]: no such file or folder" in stderr
+    )
     empty = tmp_path / "empty"
     empty.mkdir()
     code, _, stderr = batch(empty)

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from lpc_assess.framework import load_framework
+from lpc_assess.model.framework import load_framework
 from tests.conftest import DATA, run_cli
 
 IDS = load_framework(None).indicator_ids

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
-from lpc_assess.framework import load_framework
+from lpc_assess.model.framework import load_framework
 
 pytestmark = pytest.mark.slow
 

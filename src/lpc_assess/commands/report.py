@@ -15,14 +15,14 @@ from types import TracebackType
 
 import jinja2
 
-from lpc_assess.answers import Response, load_answers, parse_answers
 from lpc_assess.diagnostics import Diagnostic, InputError
-from lpc_assess.files import atomic_write
-from lpc_assess.framework import SLUG_PATTERN, builtin_frameworks_dir, load_framework
-from lpc_assess.loading import Document, display_path, error, load_document
-from lpc_assess.person_report import render_person
-from lpc_assess.render import FORMATS, date_text
-from lpc_assess.scoring import compare_scores, score_response
+from lpc_assess.inputs.documents import Document, display_path, error, load_document
+from lpc_assess.model.answers import Response, load_answers, parse_answers
+from lpc_assess.model.framework import SLUG_PATTERN, builtin_frameworks_dir, load_framework
+from lpc_assess.reports.person import render_person
+from lpc_assess.reports.templates import FORMATS, date_text
+from lpc_assess.scoring.person import compare_scores, score_response
+from lpc_assess.writers.files import atomic_write
 
 
 def _say(message: str) -> None:

@@ -26,9 +26,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lpc_assess.answers import RELATIONSHIPS, normalise_relationship
-from lpc_assess.framework import Framework
-from lpc_assess.scoring import ResponseScore
+from lpc_assess.model.answers import RELATIONSHIPS, normalise_relationship
+from lpc_assess.model.framework import Framework
+from lpc_assess.scoring.person import ResponseScore
 
 GROUP_ORDER = ("manager", "peer", "direct-report", "other")
 THIRD = 100.0 / 3.0

@@ -81,8 +81,8 @@ def json_schema(kind: str) -> dict[str, Any]:
     """The draft-07 JSON Schema of a `framework`, `theme` or `answers` file."""
     from pydantic import BaseModel
 
-    from lpc_assess.answers import AnswersFile
-    from lpc_assess.framework import FrameworkFile, Theme
+    from lpc_assess.model.answers import AnswersFile
+    from lpc_assess.model.framework import FrameworkFile, Theme
 
     models: dict[str, type[BaseModel]] = {
         "framework": FrameworkFile,

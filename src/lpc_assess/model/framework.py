@@ -17,9 +17,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 
 from lpc_assess.diagnostics import Diagnostic, InputError, has_errors
-from lpc_assess.files import inside
-from lpc_assess.loading import Document, display_path, error, load_document
-from lpc_assess.modelerrors import validate_model
+from lpc_assess.inputs.documents import Document, display_path, error, load_document
+from lpc_assess.model.pydantic_errors import validate_model
+from lpc_assess.writers.files import inside
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LONG_STATEMENT = 200
@@ -429,8 +429,8 @@ DEFAULT_FRAMEWORK = "personalised-care"
 
 def builtin_frameworks_dir() -> Path:
     """The built-in frameworks: inside the installed package, or at the top of a checkout."""
-    packaged = Path(__file__).parent / "_data" / "frameworks"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "frameworks"
+    packaged = Path(__file__).parents[1] / "_data" / "frameworks"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "frameworks"
 
 
 def framework_file(spec: str | None) -> Path:

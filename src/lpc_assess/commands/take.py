@@ -19,14 +19,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lpc_assess.prompts import Prompt
+from lpc_assess.questionnaire.prompts import Prompt
 
 if TYPE_CHECKING:
-    from lpc_assess.answers import Response
-    from lpc_assess.framework import Framework
-    from lpc_assess.scoring import ResponseScore
+    from lpc_assess.model.answers import Response
+    from lpc_assess.model.framework import Framework
+    from lpc_assess.scoring.person import ResponseScore
 
-from lpc_assess.questionnaire import (
+from lpc_assess.questionnaire.flow import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -52,7 +52,7 @@ def default_report_path(answers: Path) -> Path:
 
 def resume_command(framework: str | None, answers: Path, report: Path | None) -> str:
     """The exact command that carries on with `answers`."""
-    from lpc_assess.framework import DEFAULT_FRAMEWORK
+    from lpc_assess.model.framework import DEFAULT_FRAMEWORK
 
     words = ["lpc-assess", "take"]
     if framework and framework != DEFAULT_FRAMEWORK:
@@ -102,7 +102,7 @@ def run_take(
 ) -> int:
     """`lpc-assess take`: the self-check in the terminal. Returns the exit code."""
     from lpc_assess.diagnostics import InputError
-    from lpc_assess.framework import load_framework
+    from lpc_assess.model.framework import load_framework
 
     try:
         loaded = load_framework(framework)
@@ -130,7 +130,7 @@ def run_take(
         )
         return EXIT_USAGE
     if prompt is None:
-        from lpc_assess.prompts import TerminalPrompt
+        from lpc_assess.questionnaire.prompts import TerminalPrompt
 
         prompt = TerminalPrompt()
     session = TakeSession(loaded, framework, path, report, report_path, prompt, clock)
@@ -160,8 +160,8 @@ class TakeSession:
 
     def save(self) -> None:
         """Write the answers file atomically, mode 0600; SaveError if it cannot be written."""
-        from lpc_assess.answers import dump_answers
-        from lpc_assess.files import atomic_write
+        from lpc_assess.model.answers import dump_answers
+        from lpc_assess.writers.files import atomic_write
 
         assert self.response is not None
         fmt = "json" if self.path.suffix.lower() == ".json" else "yaml"
@@ -228,8 +228,8 @@ class TakeSession:
 
     def _open(self) -> tuple[Response, bool] | int:
         """The response to work on and whether it is resumed, or an exit code."""
-        from lpc_assess.answers import Response, load_answers
         from lpc_assess.diagnostics import InputError
+        from lpc_assess.model.answers import Response, load_answers
 
         def fresh() -> Response:
             return Response(
@@ -308,14 +308,14 @@ class TakeSession:
 
     def _finish(self) -> int:
         """The summary table and the report, once every step is done."""
-        from lpc_assess.files import atomic_write
-        from lpc_assess.scoring import score_response
+        from lpc_assess.scoring.person import score_response
+        from lpc_assess.writers.files import atomic_write
 
         assert self.response is not None
         fmt = _report_format(self.report_path)
         say = self.prompt.say
         try:
-            from lpc_assess.person_report import render_person
+            from lpc_assess.reports.person import render_person
 
             score = score_response(self.framework, self.response.answers)
             say()
@@ -350,7 +350,7 @@ def summary_lines(score: ResponseScore) -> list[str]:
 
     The bar comes last so that a screen reader reaches the numbers first.
     """
-    from lpc_assess.render import percent_text, text_bar
+    from lpc_assess.reports.templates import percent_text, text_bar
 
     plain = os.environ.get("TERM") == "dumb" or "utf" not in (sys.stdout.encoding or "").lower()
     rows = [

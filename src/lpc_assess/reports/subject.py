@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from lpc_assess import __version__, charts
-from lpc_assess.framework import Framework, Indicator
-from lpc_assess.person_report import answer_text
-from lpc_assess.render import (
+from lpc_assess import __version__
+from lpc_assess.model.framework import Framework, Indicator
+from lpc_assess.reports import charts
+from lpc_assess.reports.person import answer_text
+from lpc_assess.reports.templates import (
     Kind,
     change_text,
     clean_text,
@@ -20,7 +21,7 @@ from lpc_assess.render import (
     render_template,
     text_bar,
 )
-from lpc_assess.threesixty import SubjectFeedback
+from lpc_assess.scoring.threesixty import SubjectFeedback
 
 GROUP_LABELS = {
     "manager": "Manager",

@@ -12,9 +12,15 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from lpc_assess.diagnostics import Diagnostic, InputError
-from lpc_assess.framework import SLUG_PATTERN, Framework
-from lpc_assess.loading import Document, describe, did_you_mean, display_path, load_document
-from lpc_assess.modelerrors import validate_model
+from lpc_assess.inputs.documents import (
+    Document,
+    describe,
+    did_you_mean,
+    display_path,
+    load_document,
+)
+from lpc_assess.model.framework import SLUG_PATTERN, Framework
+from lpc_assess.model.pydantic_errors import validate_model
 
 SKIP = "skip"
 RELATIONSHIPS = ("self", "manager", "peer", "direct-report", "other")

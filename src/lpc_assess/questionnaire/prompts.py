@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from lpc_assess.console import plain_wanted
+from lpc_assess.writers.terminal import plain_wanted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,7 +59,7 @@ class TerminalPrompt:
         self.interactive = _isatty(self.stdin)
         self._console: Console | None = None
         if not plain_wanted(self.stdout):
-            from lpc_assess.console import make_console
+            from lpc_assess.writers.terminal import make_console
 
             self._console = make_console(self.stdout)
         if self.interactive and self.stdin is sys.stdin:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Literal
 
-from lpc_assess.prompts import Prompt
+from lpc_assess.questionnaire.prompts import Prompt
 
 if TYPE_CHECKING:
-    from lpc_assess.answers import Response
-    from lpc_assess.framework import Framework, Indicator, Theme
+    from lpc_assess.model.answers import Response
+    from lpc_assess.model.framework import Framework, Indicator, Theme
 
 EXIT_OK = 0
 EXIT_FAILED = 1

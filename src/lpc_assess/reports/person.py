@@ -11,10 +11,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from lpc_assess import __version__, charts
-from lpc_assess.answers import Response
-from lpc_assess.framework import Band, Framework, Indicator, Resource, Theme
-from lpc_assess.render import (
+from lpc_assess import __version__
+from lpc_assess.model.answers import Response
+from lpc_assess.model.framework import Band, Framework, Indicator, Resource, Theme
+from lpc_assess.reports import charts
+from lpc_assess.reports.templates import (
     Kind,
     change_text,
     clean_text,
@@ -26,7 +27,7 @@ from lpc_assess.render import (
     text_bar,
     weight_text,
 )
-from lpc_assess.scoring import ItemScore, ResponseScore, ThemeScore, keyed_value
+from lpc_assess.scoring.person import ItemScore, ResponseScore, ThemeScore, keyed_value
 
 CURRENT_SERIES = "This self-check"
 EARLIER_SERIES = "Earlier self-check"

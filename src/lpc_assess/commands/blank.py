@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from lpc_assess.framework import Framework
+from lpc_assess.model.framework import Framework
 
 
 def blank_csv(framework: Framework) -> str:

@@ -14,89 +14,34 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
-import difflib
 import functools
 import io
-import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from itertools import islice, starmap
 from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
-from lpc_assess.diagnostics import Diagnostic, InputError
-from lpc_assess.framework import Framework
-from lpc_assess.loading import did_you_mean, display_path, error, load_document
-from lpc_assess.team import CompiledScorer, Memo, ScoredChunk, ScoredResponse, ThemePattern
+from lpc_assess.diagnostics import Diagnostic, InputError, quote_cell, row_problem
+from lpc_assess.inputs.cells import CACHE_LIMIT, CellDecoder, DateReader
+from lpc_assess.inputs.columns import LISTED, _Columns, match_columns, normalise_header
+from lpc_assess.inputs.documents import display_path, error
+from lpc_assess.inputs.options import CsvOptions
+from lpc_assess.model.framework import Framework
+from lpc_assess.scoring.compiled import CompiledScorer, Memo, ThemePattern
+from lpc_assess.scoring.scored import ScoredChunk, ScoredResponse
 
 MAX_CELL = 1 << 20  # 1 MiB
+
+
 MAX_FILE = 2 << 30  # 2 GiB
-MISSING = ("", "na", "n/a", "-", "skip")
+
+
 DELIMITERS = (",", ";", "\t")
-# Metadata columns that say when a form was sent (Microsoft Forms, Google Forms, LimeSurvey).
-SUBMITTED_HEADERS = (
-    "completion time",
-    "timestamp",
-    "submitdate",
-    "submitted",
-    "date submitted",
-    "end time",
-    "completed",
-)
-_CACHE_LIMIT = 1 << 15
+
+
 CHUNK_ROWS = 256  # rows scored together: enough to amortise, small enough for the CPU cache
-_LISTED = 8
-
-_LEADING_NUMBER = re.compile(r"^(?:q\s*)?\d+[a-z]?(?:\s*[.):]\s*|\s+-\s+|\s+)(?=\S)", re.I)
-_ID_PREFIX = re.compile(r"^\s*([a-z0-9]+(?:-[a-z0-9]+)*)\s*(?::|\s[-\u2013\u2014]\s)", re.I)
-_BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
-_NUMBER_LABEL = re.compile(r"^([+-]?\d+)\s*(?:[-\u2013\u2014.:)=]\s*|\s+)(.+)$")
-_INTEGER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
-_TRAILING = " \t.,;:!?\u2026"
-
-
-@dataclass(frozen=True)
-class CsvOptions:
-    """How to read CSV exports: `--encoding`, `--map` and the column options."""
-
-    encoding: str = "utf-8"
-    mapping: Mapping[str, str] = field(default_factory=dict)  # normalised header -> id
-    id_column: str | None = None
-    name_column: str | None = None
-    subject_column: str | None = None
-    relationship_column: str | None = None
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A rejected row or input: where, and why, in words a coach can act on."""
-
-    source: str
-    row: int | None
-    column: str | None
-    message: str
-    text: str = ""
-
-    def line(self) -> str:
-        """One line for the terminal."""
-        if self.text:
-            return self.text
-        where = self.source
-        if self.row is not None:
-            where += f": row {self.row}"
-        if self.column is not None:
-            where += f", column {_quote(self.column)}"
-        return f"{where}: {self.message}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
 
 
 @dataclass(frozen=True)
@@ -104,149 +49,11 @@ class RejectedRow:
     """A row left out because of its problems (every bad cell is listed)."""
 
     row: int
-    problems: list[Problem]
-
-
-def normalise_header(text: str) -> str:
-    """Case, inner and surrounding white space, and trailing punctuation ignored."""
-    return " ".join(text.split()).casefold().rstrip(_TRAILING)
-
-
-def _header_candidates(header: str) -> list[str]:
-    """The ways a header cell may name an indicator, most literal first."""
-    out = [normalise_header(header)]
-    stripped = _LEADING_NUMBER.sub("", header.strip(), count=1)
-    if stripped != header.strip():
-        out.append(normalise_header(stripped))
-    prefix = _ID_PREFIX.match(header)
-    if prefix:  # `id: statement` or `id - statement`, as `blank --format csv` may write
-        out.append(prefix.group(1).casefold())
-    bracketed = _BRACKETED.search(header)
-    if bracketed:  # Google Forms grids: `Question title [Row statement]`
-        inner = bracketed.group(1)
-        out.append(normalise_header(inner))
-        out.append(normalise_header(_LEADING_NUMBER.sub("", inner.strip(), count=1)))
-    return [c for c in out if c]
-
-
-def load_mapping(path: Path, framework: Framework) -> dict[str, str]:
-    """`--map FILE`: a YAML mapping of CSV header -> indicator id, checked against `framework`."""
-    doc = load_document(path)
-    ids = {i.casefold(): i for i in framework.indicator_ids}
-    out: dict[str, str] = {}
-    problems = []
-    for header, target in doc.data.items():
-        if not isinstance(target, str) or target.strip().casefold() not in ids:
-            shown = target if isinstance(target, str) else repr(target)
-            hint = did_you_mean(str(target), framework.indicator_ids) if target else ""
-            problems.append(
-                doc.error(
-                    (header,),
-                    "unknown-indicator",
-                    f"{str(header)!r} maps to {shown!r}, which is not an "
-                    f"indicator of {framework.id!r}{hint}",
-                )
-            )
-            continue
-        out[normalise_header(str(header))] = ids[target.strip().casefold()]
-    if problems:
-        raise InputError(problems)
-    return out
-
-
-class CellDecoder:
-    """Cell text -> answer on the scale, None (unanswered), or a reason it is not an answer.
-
-    `table` holds every usual spelling of a good answer, so the hot loop can
-    look cells up directly; anything else goes through `decode()` once, and a
-    good answer is then added to `table` (up to a limit).
-    """
-
-    def __init__(self, framework: Framework) -> None:
-        scale = framework.scale
-        self.low, self.high = scale.min, scale.max
-        self.labels = {v: scale.labels[v] for v in range(scale.min, scale.max + 1)}
-        self._by_label = {" ".join(lb.split()).casefold(): v for v, lb in self.labels.items()}
-        missing = set(MISSING)
-        if scale.skip:
-            missing.add(" ".join(scale.skip.split()).casefold())
-        self._missing = missing
-        self.table: dict[str, int | None] = {}
-        for value, label in self.labels.items():
-            for text in (
-                str(value),
-                label,
-                label.casefold(),
-                label.upper(),
-                label.title(),
-                f"{value} - {label}",
-                f"{value}. {label}",
-                f"{value} {label}",
-                f"{value} \u2013 {label}",
-                f"{value}-{label}",
-                f"{value}: {label}",
-            ):
-                self.table[text] = value
-        for token in missing:
-            for text in (token, token.upper(), token.title()):
-                self.table[text] = None
-        if scale.skip:
-            self.table[scale.skip] = None
-        self._bad: dict[str, str] = {}
-
-    def decode(self, cell: str) -> int | str | None:
-        """The answer for `cell`: an int, None when unanswered, or a message (str) if bad."""
-        if cell in self.table:
-            return self.table[cell]
-        if cell in self._bad:
-            return self._bad[cell]
-        result = self._work_out(cell)
-        if isinstance(result, str):
-            if len(self._bad) < _CACHE_LIMIT:
-                self._bad[cell] = result
-        elif len(self.table) < _CACHE_LIMIT:
-            self.table[cell] = result
-        return result
-
-    def _work_out(self, cell: str) -> int | str | None:
-        text = " ".join(cell.split()).casefold()
-        if text in self._missing:
-            return None
-        if text in self._by_label:
-            return self._by_label[text]
-        if _INTEGER.match(text):
-            number = int(float(text)) if "." in text else int(text)
-            if self.low <= number <= self.high:
-                return number
-            return f"{_quote(cell)} is outside the scale {self.low}..{self.high}"
-        both = _NUMBER_LABEL.match(text)
-        if both:
-            number, label = int(both.group(1)), both.group(2).rstrip(_TRAILING)
-            if number in self.labels and self._by_label.get(label) == number:
-                return number
-            if number in self.labels and label in self._by_label:
-                return (
-                    f"{_quote(cell)}: the number and the label disagree "
-                    f"({number} is {self.labels[number]!r})"
-                )
-        hint = ""
-        if len(text) < 60:
-            close = difflib.get_close_matches(text, list(self._by_label), n=1, cutoff=0.6)
-            if close:
-                hint = f" (did you mean {self.labels[self._by_label[close[0]]]!r}?)"
-        shown = _quote(cell if len(cell) <= 60 else cell[:57] + "...")
-        return (
-            f"{shown} is not an answer: use a number {self.low}..{self.high} or a label "
-            f"({', '.join(self.labels.values())}){hint}"
-        )
+    problems: list[Diagnostic]
 
 
 def _one_cell(at: int, row: list[str]) -> tuple[str]:
     return (row[at],)
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""').replace("\n", " ") + '"'
 
 
 class Records:
@@ -297,54 +104,6 @@ class Records:
                 append(line.split(delimiter) if line else [])
 
 
-class DateReader:
-    """Completion times as form tools write them -> datetimes, read only for reports.
-
-    ISO (`2026-11-21 09:30:00`, LimeSurvey), year first (`2026/11/21 10:11:00 AM
-    GMT`, Google Forms), and day or month first (`11/20/26 9:14:40`, Microsoft
-    Forms, in the owner's locale). Day-first or month-first is learnt from the
-    values: once one has a first part over 12 it is day-first, and so on; until
-    then an ambiguous date is not guessed (None).
-    """
-
-    def __init__(self) -> None:
-        self.day_first: bool | None = None
-
-    def __call__(self, text: str) -> dt.datetime | None:
-        match = _DATE.match(text.strip())
-        if not match:
-            return None
-        a, b, c = (int(match.group(i)) for i in (1, 2, 3))
-        hour, minute = int(match.group(4) or 0), int(match.group(5) or 0)
-        second = int(match.group(6) or 0)
-        pm = (match.group(7) or "").lower()
-        if pm and hour == 12:
-            hour = 0
-        if pm == "pm":
-            hour += 12
-        if len(match.group(1)) == 4:
-            year, month, day = a, b, c
-        else:
-            year = c + 2000 if c < 100 else c
-            if a > 12:
-                self.day_first = True
-            elif b > 12:
-                self.day_first = False
-            elif a != b and self.day_first is None:
-                return None
-            day, month = (a, b) if self.day_first or a == b else (b, a)
-        try:
-            return dt.datetime(year, month, day, hour, minute, second)
-        except ValueError:
-            return None
-
-
-_DATE = re.compile(
-    r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?"
-    r"(?:\.\d+)?\s*([AaPp][Mm])?)?"
-)
-
-
 @dataclass
 class _ThemePlan:
     """Where one theme's answers sit in a row's decoded values, and their patterns."""
@@ -352,19 +111,6 @@ class _ThemePlan:
     index: int
     take: Callable[[tuple[int | None, ...]], tuple[int | None, ...]]  # this theme's slice
     memo: Memo[tuple[int | None, ...], ThemePattern]  # slice of values -> pattern
-
-
-@dataclass
-class _Columns:
-    width: int
-    header: list[str]
-    indicators: dict[str, int]  # indicator id -> column position
-    ignored: list[str]
-    id: int | None
-    name: int | None
-    subject: int | None
-    relationship: int | None
-    submitted: int | None = None  # when the form was sent, if the export says
 
 
 class CsvExport:
@@ -409,7 +155,7 @@ class CsvExport:
                     self.answer_columns.append(at)
             take = itemgetter(slice(start, len(self.answer_columns)))
             if None in slots:  # some indicators have no column: they are unanswered
-                memo = Memo(functools.partial(self._expand, t, tuple(slots)), _CACHE_LIMIT)
+                memo = Memo(functools.partial(self._expand, t, tuple(slots)), CACHE_LIMIT)
             else:
                 memo = scorer.patterns[t]
             self.plans.append(_ThemePlan(t, take, memo))
@@ -432,16 +178,16 @@ class CsvExport:
         out = []
         ignored = self.columns.ignored
         if ignored:
-            shown = ", ".join(_quote(h) for h in ignored[:_LISTED])
-            more = f" and {len(ignored) - _LISTED} more" if len(ignored) > _LISTED else ""
+            shown = ", ".join(quote_cell(h) for h in ignored[:LISTED])
+            more = f" and {len(ignored) - LISTED} more" if len(ignored) > LISTED else ""
             out.append(
                 f"{self.source}: ignoring {len(ignored)} column(s) that match no "
                 f"statement: {shown}{more}"
             )
         missing = [i.id for i in self.framework.indicators if i.id not in self.columns.indicators]
         if missing:
-            shown = ", ".join(missing[:_LISTED])
-            more = f" and {len(missing) - _LISTED} more" if len(missing) > _LISTED else ""
+            shown = ", ".join(missing[:LISTED])
+            more = f" and {len(missing) - LISTED} more" if len(missing) > LISTED else ""
             out.append(
                 f"{self.source}: warning: no column for {len(missing)} statement(s), "
                 f"counted as unanswered: {shown}{more} (use --map to name columns)"
@@ -483,7 +229,7 @@ class CsvExport:
         elif "unexpected end of data" in reason:
             reason = "the file ends inside a quoted cell (a quote is not closed)"
         message = f"cannot read this row: {reason}; the rest of the file was not read"
-        return RejectedRow(at, [Problem(self.source, at, None, message)])
+        return RejectedRow(at, [row_problem(self.source, at, None, "unreadable-row", message)])
 
     def _chunks(
         self,
@@ -646,12 +392,14 @@ class CsvExport:
             f"the row has {len(row)} cells but the header has {self.columns.width}, so its "
             "cells may not be under the right columns (is a comma missing its quotes?)"
         )
-        return RejectedRow(row_number, [Problem(self.source, row_number, None, message)])
+        return RejectedRow(
+            row_number, [row_problem(self.source, row_number, None, "too-many-cells", message)]
+        )
 
     def _decode_row(self, row: list[str], row_number: int) -> tuple[int | None, ...] | RejectedRow:
         decoded = [self.decoder.decode(row[at]) for at in self.answer_columns]
         problems = [
-            Problem(self.source, row_number, self.columns.header[at], value)
+            row_problem(self.source, row_number, self.columns.header[at], "not-an-answer", value)
             for at, value in zip(self.answer_columns, decoded, strict=True)
             if isinstance(value, str)
         ]
@@ -663,7 +411,7 @@ class CsvExport:
         self,
         row: list[str],
         row_number: int,
-    ) -> tuple[str | None, str | None, Problem | None]:
+    ) -> tuple[str | None, str | None, Diagnostic | None]:
         cols = self.columns
         subject = row[cols.subject].strip() if cols.subject is not None else ""
         given = row[cols.relationship].strip() if cols.relationship is not None else ""
@@ -676,15 +424,16 @@ class CsvExport:
             return (
                 None,
                 None,
-                Problem(
+                row_problem(
                     self.source,
                     row_number,
                     header,
+                    "incomplete-rater",
                     f"a 360 response needs both a subject and a relationship; the {what} is empty",
                 ),
             )
         # answers.py builds the answers-file model (pydantic): only 360 files need this much of it.
-        from lpc_assess.answers import RELATIONSHIPS, normalise_relationship
+        from lpc_assess.model.answers import RELATIONSHIPS, normalise_relationship
 
         relationship = normalise_relationship(given)
         if relationship is None:
@@ -692,11 +441,13 @@ class CsvExport:
             return (
                 None,
                 None,
-                Problem(
+                row_problem(
                     self.source,
                     row_number,
                     cols.header[cols.relationship],
-                    f"unknown relationship {_quote(given)}: use one of " + ", ".join(RELATIONSHIPS),
+                    "unknown-relationship",
+                    f"unknown relationship {quote_cell(given)}: use one of "
+                    + ", ".join(RELATIONSHIPS),
                 ),
             )
         return subject, relationship, None
@@ -712,9 +463,6 @@ class CsvExport:
                 return False
             seen = True
         return seen
-
-
-# --- opening and checking a file ------------------------------------------------------------
 
 
 def open_export(
@@ -781,110 +529,6 @@ def sniff_delimiter(head: str) -> str:
                 counts[char] += 1
     best = max(counts, key=lambda c: counts[c])
     return best if counts[best] else ","
-
-
-def match_columns(
-    header: list[str], framework: Framework, options: CsvOptions, source: str
-) -> _Columns:
-    """Give each header cell its role: an indicator, a respondent/rater column, or ignored."""
-    lowered = [normalise_header(h) for h in header]
-
-    def named(option: str | None, flag: str, default: str | None = None) -> int | None:
-        wanted = option if option is not None else default
-        if wanted is None:
-            return None
-        key = normalise_header(wanted)
-        if key in lowered:
-            return lowered.index(key)
-        if option is None:
-            return None
-        shown = ", ".join(_quote(h) for h in header[:_LISTED])
-        raise InputError(
-            [
-                error(
-                    source,
-                    None,
-                    "no-such-column",
-                    f"{flag} {option!r}: there is no such column (the columns are "
-                    f"{shown}{' ...' if len(header) > _LISTED else ''})",
-                )
-            ]
-        )
-
-    roles = {
-        "id": named(options.id_column, "--id-column", "id"),
-        "name": named(options.name_column, "--name-column", "name"),
-        "subject": named(options.subject_column, "--subject-column"),
-        "relationship": named(options.relationship_column, "--relationship-column"),
-    }
-    submitted = next(
-        (
-            at
-            for at, key in enumerate(lowered)
-            if key in SUBMITTED_HEADERS and at not in roles.values()
-        ),
-        None,
-    )
-    taken = {at for at in roles.values() if at is not None}
-    index: dict[str, str] = {}
-    for indicator in framework.indicators:
-        index[normalise_header(indicator.id)] = indicator.id
-        for candidate in _header_candidates(indicator.statement):
-            index.setdefault(candidate, indicator.id)
-    found: dict[str, int] = {}
-    ignored: list[str] = []
-    clashes = []
-    for at, cell in enumerate(header):
-        if at in taken:
-            continue
-        target = options.mapping.get(lowered[at])
-        if target is None:
-            target = next((index[c] for c in _header_candidates(cell) if c in index), None)
-        if target is None:
-            ignored.append(cell or f"(column {at + 1}, no header)")
-        elif target in found:
-            clashes.append(
-                f"columns {_quote(header[found[target]])} and {_quote(cell)} both "
-                f"match statement {target!r}"
-            )
-        else:
-            found[target] = at
-    if clashes:
-        raise InputError(
-            [
-                error(
-                    source,
-                    None,
-                    "duplicate-column",
-                    "; ".join(clashes) + " (use --map to say which is which)",
-                )
-            ]
-        )
-    if not found:
-        shown = ", ".join(_quote(h) for h in header[:_LISTED])
-        raise InputError(
-            [
-                error(
-                    source,
-                    None,
-                    "no-indicator-columns",
-                    f"no column matches a statement of {framework.id!r} (columns: "
-                    f"{shown}{' ...' if len(header) > _LISTED else ''}); headers "
-                    "must be statement ids or texts, or use --map",
-                )
-            ]
-        )
-    return _Columns(
-        len(header),
-        header,
-        found,
-        ignored,
-        roles["id"],
-        roles["name"],
-        roles["subject"],
-        roles["relationship"],
-        submitted,
-    )
 
 
 def _check_file(path: Path, source: str, encoding: str) -> str:

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from lpc_assess.diagnostics import Diagnostic
-from lpc_assess.files import slugify
-from lpc_assess.loading import Document, describe, did_you_mean
+from lpc_assess.inputs.documents import Document, describe, did_you_mean
+from lpc_assess.writers.files import slugify
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -28,7 +28,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from lpc_assess import __version__
-from lpc_assess.charts import round_half_up
+from lpc_assess.reports.charts import round_half_up
 
 Kind = Literal["html", "md"]
 FORMATS = ("md", "html", "json")
@@ -36,10 +36,10 @@ FORMATS = ("md", "html", "json")
 
 def templates_dir() -> Path:
     """The built-in templates: inside the installed package, or at the top of a checkout."""
-    packaged = Path(__file__).parent / "_data" / "templates"
+    packaged = Path(__file__).parents[1] / "_data" / "templates"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "reports" / "templates"
+    return Path(__file__).resolve().parents[3] / "reports" / "templates"
 
 
 # --- numbers as text -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from lpc_assess.framework import Band, Framework, Indicator, Theme
+from lpc_assess.model.framework import Band, Framework, Indicator, Theme
 
 MAX_LISTED = 3
 # Percents are compared with band boundaries after rounding away float noise,

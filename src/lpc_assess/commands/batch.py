@@ -1,0 +1,448 @@
+"""`batch`: score a team from answers files, folders and CSV exports, in one streaming pass.
+
+Inputs are expanded into files (`inputs.sources`); each file is a source of
+scored chunks (`scoring.scored.ScoredChunk`: numbers only, many responses at a
+time), and every chunk goes to each consumer of the team pipeline that the
+options ask for: the team statistics, the scores file, the people table,
+per-person reports and the 360 collector. Each consumer has one method for
+chunks (`pipeline.consumer.Consumer`). Nothing holds all responses: memory
+depends on the framework, not on the number of responses. Problems are
+diagnostics, collected (capped) and handed back in the result; one bad input
+never stops the rest. Nothing here prints: `cli.py` shows the result.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from lpc_assess.diagnostics import Diagnostic, InputError, row_problem, summary_entry
+from lpc_assess.inputs.sources import ANSWERS_SUFFIXES, CSV_SUFFIXES, expand_inputs
+from lpc_assess.pipeline.anonymise import Anonymiser
+from lpc_assess.pipeline.people import PeopleTable
+from lpc_assess.pipeline.person_reports import PersonReports
+from lpc_assess.pipeline.raters import RaterFeedback
+
+if TYPE_CHECKING:
+    from lpc_assess.inputs.options import CsvOptions
+    from lpc_assess.model.framework import Framework
+    from lpc_assess.pipeline.consumer import Consumer
+    from lpc_assess.scoring.compiled import CompiledScorer
+    from lpc_assess.scoring.scored import ScoredChunk
+    from lpc_assess.scoring.team import TeamSummary
+    from lpc_assess.writers.progress import Progress
+    from lpc_assess.writers.scores import ScoresWriter
+
+SCORES_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+MAX_PROBLEMS = 1000  # listed in full; beyond this only counted (memory stays flat)
+
+
+@dataclass
+class BatchOptions:
+    """Everything `lpc-assess batch` was asked to do (built by cli.py)."""
+
+    inputs: list[Path]
+    framework: str | None
+    out_dir: Path | None
+    fmt: str
+    summary: Path | None
+    scores: Path | None
+    min_raters: int
+    anonymise: bool
+    dry_run: bool
+    encoding: str
+    mapping: Path | None
+    id_column: str | None
+    name_column: str | None
+    subject_column: str | None
+    relationship_column: str | None
+
+
+class UsageError(Exception):
+    """An option that cannot work (exit code 2)."""
+
+
+@dataclass
+class BatchResult:
+    """What `batch` did: the exit code, lines for stderr, and text for stdout."""
+
+    exit_code: int
+    messages: list[str] = field(default_factory=list)
+    output: str = ""
+    table: TeamSummary | None = None  # shown as a table when no output file was asked for
+
+
+class BatchRun:
+    """One batch: the framework, the pipeline's consumers, and what went wrong."""
+
+    def __init__(
+        self,
+        options: BatchOptions,
+        framework: Framework,
+        csv_options: CsvOptions,
+    ) -> None:
+        from lpc_assess.scoring.compiled import CompiledScorer
+        from lpc_assess.scoring.team import TeamSummary
+
+        self.options = options
+        self.framework = framework
+        self.csv_options = csv_options
+        self.scorer: CompiledScorer = CompiledScorer(framework)
+        self.summary: TeamSummary = TeamSummary(framework)
+        self.anonymiser = Anonymiser() if options.anonymise else None
+        self.notes: list[str] = []
+        self.problems: list[Diagnostic] = []
+        self.problem_count = 0
+        self.inputs = 0
+        self.people = PeopleTable(anonymised=options.anonymise)
+        self.scores: ScoresWriter | None = None
+        self.reports: PersonReports | None = None
+        self.raters: RaterFeedback | None = None
+        self.consumers: list[Consumer] = [self.summary, self.people]
+        if options.out_dir is not None:
+            self.reports = PersonReports(framework, options.out_dir, options.fmt, options.dry_run)
+            self.consumers.append(self.reports)
+        if options.scores is not None and not options.dry_run:
+            from lpc_assess.writers.scores import open_scores
+
+            self.scores = open_scores(options.scores, framework)
+            self.consumers.append(self.scores)
+        self.scored_rows = 0
+        self.ratings = 0  # 360 responses about someone else
+
+    # Problems and responses -------------------------------------------------------------
+
+    def problem(self, problem: Diagnostic) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+
+    def reject(self, problems: list[Diagnostic]) -> None:
+        self.summary.rejected += 1
+        for problem in problems:
+            self.problem(problem)
+
+    def accept(self, chunk: ScoredChunk) -> None:
+        """Send a chunk of scored responses to every consumer.
+
+        A 360 rater's response about someone else goes to the 360 collector
+        only: it is not that rater's own self-check, so it gets no report, no
+        row in the scores file and no place in the team statistics.
+        """
+        if chunk.subjects is not None:
+            if self.raters is None:
+                self.raters = RaterFeedback(
+                    self.framework,
+                    self.options.min_raters,
+                    summary=self.summary,
+                    anonymiser=self.anonymiser,
+                    reports=self.reports,
+                )
+            self.raters.add(chunk)
+            own = chunk.own_responses()
+            others = len(chunk) - len(own)
+            self.scored_rows += others
+            self.ratings += others
+            if not len(own):
+                return
+            chunk = own
+        if self.anonymiser is not None:
+            self.anonymiser.apply(chunk)
+        self.scored_rows += len(chunk)
+        for consumer in self.consumers:
+            consumer.add(chunk)
+
+    # Reading ----------------------------------------------------------------------------
+
+    def read(self, path: Path, advance: Callable[[int], None]) -> None:
+        """Score every response of one input file; problems are recorded, never raised."""
+        from lpc_assess.inputs.documents import display_path
+        from lpc_assess.writers.progress import file_size
+
+        self.inputs += 1
+        suffix = path.suffix.lower()
+        try:
+            if suffix in ANSWERS_SUFFIXES:
+                self._read_answers(path)
+            elif suffix in CSV_SUFFIXES:
+                self._read_csv(path, advance)
+                return
+            else:
+                self.reject(
+                    [
+                        row_problem(
+                            display_path(path),
+                            None,
+                            None,
+                            "unsupported-input",
+                            "not an answers file or CSV export (use .yaml, .yml, .json or .csv)",
+                        )
+                    ]
+                )
+        except InputError as exc:
+            self.reject(exc.diagnostics)
+        advance(file_size(path))
+
+    def _read_answers(self, path: Path) -> None:
+        from lpc_assess.inputs.documents import display_path
+        from lpc_assess.model.answers import load_answers
+        from lpc_assess.scoring.scored import ScoredChunk, record_from_response
+
+        response, warnings = load_answers(path, self.framework)
+        self.notes.extend(d.text() for d in warnings)
+        shown = display_path(path)
+        rid = response.respondent_id or path.stem
+        record = record_from_response(self.scorer, response, respondent_id=rid, source=shown)
+        self.accept(ScoredChunk.of(self.scorer, [record], shown))
+
+    def _read_csv(self, path: Path, advance: Callable[[int], None]) -> None:
+        from lpc_assess.inputs.csv_export import RejectedRow, open_export
+
+        export = open_export(path, self.framework, self.scorer, self.csv_options)
+        self.notes.extend(export.notes)
+        done = 0
+
+        def progress(position: int) -> None:
+            nonlocal done
+            advance(position - done)
+            done = position
+
+        for item in export.chunks(progress):
+            if isinstance(item, RejectedRow):
+                self.reject(item.problems)
+            else:
+                self.accept(item)
+
+    # Finishing --------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Finish the consumers, then fill the summary's errors."""
+        for consumer in self.consumers:
+            if consumer is not self.scores:  # the scores file is committed with the outputs
+                consumer.finish()
+        if self.raters is not None:
+            self.raters.finish()
+        anonymised = self.anonymiser is not None
+        self.summary.errors = [_error_entry(p, anonymised, i) for i, p in enumerate(self.problems)]
+        self.summary.errors_omitted = self.problem_count - len(self.problems)
+
+    def abort(self) -> None:
+        if self.scores is not None:
+            self.scores.abort()
+
+
+def _error_entry(problem: Diagnostic, anonymised: bool, index: int) -> dict[str, object]:
+    data = summary_entry(problem)
+    if anonymised and problem.row is None:
+        # An answers file is often named after its person: say which problem, not whose.
+        data["source"] = f"input {index + 1}"
+    return data
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def check_outputs(options: BatchOptions) -> None:
+    """Refuse output options that cannot work, before reading anything (UsageError)."""
+    if options.scores is not None and options.scores.suffix.lower() not in SCORES_SUFFIXES:
+        raise UsageError(f"--scores {options.scores}: the file name must end in .csv or .jsonl")
+    named = [
+        (flag, path)
+        for flag, path in (("--summary", options.summary), ("--scores", options.scores))
+        if path is not None
+    ]
+    for flag, path in named:
+        if path.is_dir():
+            raise UsageError(f"{flag} {path}: is a folder; give a file name")
+        parent = path.parent if str(path.parent) else Path(".")
+        if not parent.is_dir() and not _made_by_out_dir(parent, options.out_dir):
+            raise UsageError(f"{flag} {path}: the folder {parent} does not exist")
+    if len(named) == 2 and named[0][1].resolve() == named[1][1].resolve():
+        raise UsageError("--summary and --scores name the same file")
+    out = options.out_dir
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"--out-dir {out}: exists and is not a folder")
+    if options.fmt not in ("md", "html"):
+        raise UsageError(f"--format {options.fmt}: use md or html")
+
+
+def _made_by_out_dir(folder: Path, out_dir: Path | None) -> bool:
+    """True when `folder` is `--out-dir` or inside it (the run creates it)."""
+    if out_dir is None:
+        return False
+    folder, out_dir = folder.resolve(), out_dir.resolve()
+    return folder == out_dir or out_dir in folder.parents
+
+
+def run_batch(options: BatchOptions, progress: Callable[[list[Path]], Progress]) -> BatchResult:
+    """Run `batch`: exit code 0 fine, 1 something rejected or nothing scored,
+    2 unusable options, 130 interrupted. `progress` makes the progress display."""
+    try:
+        check_outputs(options)
+    except UsageError as exc:
+        return BatchResult(2, [f"lpc-assess batch: {exc}"])
+    from lpc_assess.inputs.columns import load_mapping
+    from lpc_assess.inputs.options import CsvOptions
+    from lpc_assess.model.framework import load_framework
+
+    try:
+        framework = load_framework(options.framework)
+        mapping = load_mapping(options.mapping, framework) if options.mapping else {}
+    except InputError as exc:
+        return BatchResult(1, [d.text() for d in exc.diagnostics])
+    csv_options = CsvOptions(
+        encoding=options.encoding,
+        mapping=mapping,
+        id_column=options.id_column,
+        name_column=options.name_column,
+        subject_column=options.subject_column,
+        relationship_column=options.relationship_column,
+    )
+    outputs = {p.resolve() for p in (options.summary, options.scores) if p is not None}
+    files, missing = expand_inputs(options.inputs, outputs)
+    if options.out_dir is not None and not options.dry_run:
+        try:
+            options.out_dir.mkdir(parents=True, exist_ok=True)
+            for path in (options.summary, options.scores):
+                if path is not None and _made_by_out_dir(path.parent, options.out_dir):
+                    path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return BatchResult(
+                1,
+                [
+                    f"lpc-assess batch: --out-dir {options.out_dir}: cannot create it: "
+                    f"{exc.strerror or exc}"
+                ],
+            )
+    run: BatchRun | None = None
+    # Scoring makes many small, long-lived objects (shared patterns) and no reference
+    # cycles; the default collector thresholds would re-scan them over and over.
+    old_thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        run = BatchRun(options, framework, csv_options)
+        for problem in missing:
+            run.reject([problem])
+        display = progress(files)
+        try:
+            for path in files:
+                run.read(path, display.advance)
+        finally:
+            display.close()
+        run.finish()
+        return _conclude(run)
+    except KeyboardInterrupt:
+        if run is not None:
+            run.abort()
+        return BatchResult(130, ["interrupted: nothing more was written"])
+    except OSError as exc:
+        if run is not None:
+            run.abort()
+        where = f" {exc.filename}" if exc.filename else ""
+        return BatchResult(1, [f"lpc-assess batch: cannot write{where}: {exc.strerror or exc}"])
+    finally:
+        gc.set_threshold(*old_thresholds)
+        gc.unfreeze()
+
+
+def _conclude(run: BatchRun) -> BatchResult:
+    """Write the end-of-run outputs, list every problem, and choose the exit code."""
+    options = run.options
+    summary = run.summary
+    nothing = run.scored_rows == 0
+    result = BatchResult(0)
+    written: list[str] = []
+    if not nothing:
+        written = _write_outputs(run, result)
+    else:
+        run.abort()
+    say = result.messages.append
+    for note in run.notes:
+        say(note)
+    for problem in run.problems:
+        say(problem.text())
+    omitted = run.problem_count - len(run.problems)
+    if omitted:
+        say(f"... and {omitted:,} more problem(s), not listed")
+    for line in written:
+        say(line)
+    if nothing:
+        say(
+            "nothing to score: no response was accepted"
+            + (f" ({summary.rejected} rejected)" if summary.rejected else "")
+        )
+        result.exit_code = 1
+        return result
+    ratings = f" and {run.ratings} 360 rating(s) of others" if run.ratings else ""
+    say(
+        f"scored {summary.responses} response(s){ratings} from {run.inputs} input(s)"
+        + (f"; {summary.rejected} rejected" if summary.rejected else "")
+        + (" (dry run: nothing written)" if options.dry_run else "")
+    )
+    result.exit_code = 1 if summary.rejected else 0
+    return result
+
+
+def _write_team_report(run: BatchRun, path: Path) -> None:
+    """The team report, with its 360 section when the batch had 360 data."""
+    from lpc_assess.reports.team import team_context
+    from lpc_assess.reports.templates import render_template
+    from lpc_assess.writers.files import atomic_write
+
+    kind: Literal["html", "md"] = "html" if run.options.fmt == "html" else "md"
+    context = team_context(
+        run.framework,
+        run.summary,
+        run.people,
+        anonymised=run.anonymiser is not None,
+        kind=kind,
+    )
+    if run.raters is not None:
+        context["threesixty"] = {"rows": run.raters.team_rows, "min_raters": run.raters.min_raters}
+    atomic_write(path, render_template(kind, f"team.{kind}.j2", context))
+
+
+def _write_outputs(run: BatchRun, result: BatchResult) -> list[str]:
+    from lpc_assess.writers.summary import write_summary
+
+    options = run.options
+    lines = []
+    verb = "would write" if options.dry_run else "wrote"
+    if options.out_dir is not None:
+        team_path = options.out_dir / f"team.{options.fmt}"
+        if not options.dry_run:
+            _write_team_report(run, team_path)
+        reports = run.reports
+        count = reports.written if reports is not None else 0
+        if run.raters is not None:
+            lines.append(
+                f"{verb} {team_path}, {count} person report(s) and "
+                f"{run.raters.written} 360 report(s) in {options.out_dir}"
+            )
+        else:
+            lines.append(f"{verb} {team_path} and {count} person report(s) in {options.out_dir}")
+    if run.scores is not None:
+        run.scores.commit()
+        lines.append(f"{verb} scores to {options.scores}")
+    elif options.scores is not None:
+        lines.append(f"{verb} scores to {options.scores}")
+    if options.summary is not None:
+        if not options.dry_run:
+            write_summary(options.summary, run.summary)
+        lines.append(f"{verb} the team summary to {options.summary}")
+    if options.dry_run:
+        planned = list(lines)
+        for listing in (run.reports, run.raters):
+            if listing is not None:
+                planned += [f"  {path}" for path in listing.first]
+                if listing.written > len(listing.first):
+                    planned.append(f"  ... and {listing.written - len(listing.first)} more")
+        result.output += "".join(line + "\n" for line in planned)
+        lines = []
+    if options.out_dir is None and options.summary is None and options.scores is None:
+        result.table = run.summary
+    return lines

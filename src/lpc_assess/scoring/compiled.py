@@ -1,0 +1,360 @@
+"""A team's responses, streamed: compiled scoring and the team statistics of PRODUCT.md §5.
+
+Two ideas, both built for a million responses in constant memory:
+
+* `CompiledScorer` scores a response theme by theme through memo tables. A
+  theme's answers (a tuple of raw values) map to a shared `ThemePattern`, whose
+  numbers follow `scoring.score_theme` formula for formula, so a compiled score
+  is the reference score bit for bit; an overall percent maps to a shared
+  `OverallCell` (band and scores-file text included). The tables are capped,
+  so memory stays flat.
+* `TeamSummary` takes scored responses one at a time. It counts identical
+  patterns (answers repeat a lot across a team), and folds those counts into
+  exact integer sums: per-indicator counts, listwise Cronbach's alpha, and a
+  counter of theme means from which mean, sd and an exact median follow.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from bisect import bisect_right
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from itertools import compress, repeat
+from operator import attrgetter, getitem, not_, truediv
+from typing import TYPE_CHECKING, TypeVar
+
+from lpc_assess.scoring.person import _BAND_DIGITS as BAND_DIGITS
+from lpc_assess.scoring.person import percent_of
+
+if TYPE_CHECKING:
+    from lpc_assess.model.framework import Band, Framework, Theme
+
+
+# Memo tables stop growing here; beyond it responses are scored directly (same numbers).
+MEMO_LIMIT = 1 << 14
+
+
+class ThemeOutcome:
+    """A theme score that many responses share: mean, percent and band (None if unscored).
+
+    One object per distinct mean of a theme, so that it can be counted by identity.
+    """
+
+    __slots__ = (
+        "mean",
+        "percent",
+        "band",
+        "percent_text",
+        "band_id",
+        "weighted",
+        "csv",
+    )
+
+    def __init__(
+        self, mean: float | None, percent: float | None, band: Band | None, weight: float
+    ) -> None:
+        self.mean = mean
+        self.percent = percent
+        self.band = band
+        self.percent_text = "" if percent is None else repr(percent)  # as in the scores file
+        self.band_id = band.id if band is not None else ""
+        # The term of the overall score: weight x percent (an exact 0.0 when not scored).
+        self.weighted = 0.0 if percent is None else weight * percent
+        self.csv = f"{self.percent_text},{self.band_id}"
+
+
+class ThemePattern:
+    """One theme's answers, as many responses give them: values, keyed values and outcome.
+
+    `values` and `keyed` follow the theme's indicator order; None is unanswered.
+    `total` is the sum of keyed values when every indicator is answered (the
+    listwise case that Cronbach's alpha uses), else None. `scored`,
+    `weighted` and `csv` are the outcome's, copied so that a
+    column of patterns is read at C speed without a step through `outcome`.
+    """
+
+    __slots__ = (
+        "values",
+        "keyed",
+        "answered",
+        "total",
+        "outcome",
+        "scored",
+        "weighted",
+        "csv",
+    )
+
+    def __init__(
+        self,
+        values: tuple[int | None, ...],
+        keyed: tuple[int | None, ...],
+        answered: int,
+        total: int | None,
+        outcome: ThemeOutcome,
+    ) -> None:
+        self.values = values
+        self.keyed = keyed
+        self.answered = answered
+        self.total = total
+        self.outcome = outcome
+        self.scored = outcome.percent is not None
+        self.weighted = outcome.weighted
+        self.csv = outcome.csv
+
+
+class OverallCell:
+    """An overall percent (None: no theme scored), its band, and its two scores-file cells.
+
+    Many responses share an overall percent (theme means are few), so one
+    object per distinct percent is enough, and it can be counted by identity.
+    """
+
+    __slots__ = ("percent", "band", "band_id", "text", "row_end")
+
+    def __init__(self, percent: float | None, band: Band | None) -> None:
+        self.percent = percent
+        self.band = band
+        self.band_id = band.id if band else ""
+        self.text = f"{'' if percent is None else repr(percent)},{self.band_id}"
+        self.row_end = self.text + "\r\n"  # the last cells of a scores-file row
+
+
+class OverallOutcome(OverallCell):
+    """The overall score of a combination of theme outcomes, and its scores-file cells."""
+
+    __slots__ = ("themes", "csv_tail")
+
+    def __init__(
+        self, themes: tuple[ThemeOutcome, ...], percent: float | None, band: Band | None
+    ) -> None:
+        super().__init__(percent, band)
+        self.themes = themes
+        # The scores-file cells after id and name: numbers and band ids, never quoted.
+        self.csv_tail = ",".join([*(o.csv for o in themes), self.text])
+
+    @property
+    def complete(self) -> bool:
+        return all(o.percent is not None for o in self.themes)
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        """Per theme its percent and band, then the overall percent and band, as text."""
+        return tuple(self.csv_tail.split(","))
+
+
+_outcomes_of = attrgetter("outcome")
+
+
+_weighted_of = attrgetter("weighted")
+
+
+_scored_of = attrgetter("scored")
+
+
+_csv_of = attrgetter("csv")
+
+
+_percent_of = attrgetter("percent")
+
+
+_band_id_of = attrgetter("band_id")
+
+
+_text_of = attrgetter("text")
+
+
+_keyed_of = attrgetter("keyed")
+
+
+_total_of = attrgetter("total")
+
+
+class OverallColumns:
+    """The overall scores of many responses, column-wise: one shared `OverallCell` each.
+
+    `patterns` (one column per theme) gives the theme cells of the scores
+    file; `percents`, `band_ids` and `tails` are worked out when asked for.
+    """
+
+    __slots__ = ("cells", "patterns")
+
+    def __init__(
+        self, cells: list[OverallCell], patterns: Sequence[Sequence[ThemePattern]]
+    ) -> None:
+        self.cells = cells
+        self.patterns = patterns
+
+    @property
+    def percents(self) -> list[float | None]:
+        return list(map(_percent_of, self.cells))
+
+    @property
+    def band_ids(self) -> list[str]:
+        """Band ids; "" where there is no overall score."""
+        return list(map(_band_id_of, self.cells))
+
+    @property
+    def tails(self) -> list[str]:
+        """The scores-file cells after id and name, as one string per response."""
+        template = ",".join(["{}"] * (len(self.patterns) + 1))
+        columns = [map(_csv_of, column) for column in self.patterns]
+        return list(map(template.format, *columns, map(_text_of, self.cells)))
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+V = TypeVar("V")
+
+
+class Memo(dict[K, V]):
+    """A dictionary that makes a missing value with `make(key)` and keeps up to `limit`.
+
+    `memo[key]` (and so `map(memo.__getitem__, keys)`) never raises KeyError,
+    which lets whole columns of keys be looked up at C speed.
+    """
+
+    def __init__(self, make: Callable[[K], V], limit: int | None = None) -> None:
+        super().__init__()
+        self.make = make
+        self.limit = MEMO_LIMIT if limit is None else limit
+
+    def __missing__(self, key: K) -> V:
+        value = self.make(key)
+        if len(self) < self.limit:
+            self[key] = value
+        return value
+
+
+class CompiledScorer:
+    """Scores responses for one framework through capped memo tables.
+
+    The numbers are `scoring.score_response`'s, bit for bit: the same
+    formulas in the same order (`math.fsum`), `scoring.percent_of` itself,
+    and `band_for`'s rule (tests/test_team.py checks all of it on random answers).
+    """
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+        self.themes: list[Theme] = list(framework.themes)
+        self.theme_ids: list[list[str]] = [[i.id for i in t.indicators] for t in self.themes]
+        self.low, self.high = framework.scale.min, framework.scale.max
+        self._reverse = [[i.reverse for i in t.indicators] for t in self.themes]
+        self._weights = [[i.weight for i in t.indicators] for t in self.themes]
+        self._unit_weights = [all(w == 1.0 for w in ws) for ws in self._weights]
+        self._any_reverse = [any(r) for r in self._reverse]
+        # Per indicator, answer -> keyed value (None stays None): min + max - v when reverse.
+        span = self.low + self.high
+        points: list[int | None] = [None, *range(self.low, self.high + 1)]
+        self._keying = [
+            [{v: (span - v if rev and v is not None else v) for v in points} for rev in reverse]
+            for reverse in self._reverse
+        ]
+        self._theme_weights = [t.weight for t in self.themes]
+        self._all_weights = math.fsum(self._theme_weights)
+        self._bands = list(framework.bands)
+        self._band_starts = [b.from_ for b in framework.bands]
+        # bisect_right(starts, p) - 1 is the band; so index this with bisect_right itself.
+        self._min_answered = [framework.min_answered(t) for t in self.themes]
+        # Raw values of one theme -> its pattern; theme mean -> outcome; outcomes -> overall.
+        self.patterns: list[Memo[tuple[int | None, ...], ThemePattern]] = [
+            Memo(functools.partial(self._make_pattern, t)) for t in range(len(self.themes))
+        ]
+        self._outcomes: list[Memo[float | None, ThemeOutcome]] = [
+            Memo(functools.partial(self._make_outcome, t)) for t in range(len(self.themes))
+        ]
+        self.overalls: Memo[tuple[ThemeOutcome, ...], OverallOutcome] = Memo(self._make_overall)
+        # Overall percent -> its shared cell (percents repeat: theme means are few).
+        self.cells: Memo[float | None, OverallCell] = Memo(self._make_cell)
+
+    def pattern(self, theme_index: int, values: tuple[int | None, ...]) -> ThemePattern:
+        """The shared pattern for raw `values` (on the scale, or None) of one theme."""
+        return self.patterns[theme_index][values]
+
+    def _make_pattern(self, theme_index: int, values: tuple[int | None, ...]) -> ThemePattern:
+        keyed = values
+        if self._any_reverse[theme_index]:
+            keyed = tuple(map(getitem, self._keying[theme_index], values))
+        total = len(values)
+        answered = total - keyed.count(None)
+        answered_values = keyed if answered == total else [k for k in keyed if k is not None]
+        mean = None
+        # As scoring.score_theme: the weighted mean of the answered keyed values, if enough.
+        if total and answered and answered / total >= self._min_answered[theme_index]:
+            if self._unit_weights[theme_index]:
+                # fsum of 1.0 * k is the exact integer sum, so this is the same float.
+                mean = sum(answered_values) / answered  # type: ignore[arg-type]
+            else:
+                weighted = [
+                    (w, k)
+                    for w, k in zip(self._weights[theme_index], keyed, strict=True)
+                    if k is not None
+                ]
+                mean = math.fsum(w * k for w, k in weighted) / math.fsum(w for w, _ in weighted)
+        listwise = sum(answered_values) if total and answered == total else None  # type: ignore[arg-type]
+        return ThemePattern(values, keyed, answered, listwise, self._outcomes[theme_index][mean])
+
+    def _make_outcome(self, theme_index: int, mean: float | None) -> ThemeOutcome:
+        percent = None if mean is None else percent_of(self.framework, mean)
+        return ThemeOutcome(mean, percent, self.band(percent), self._theme_weights[theme_index])
+
+    def band(self, percent: float | None) -> Band | None:
+        """As `scoring.band_for` (bands ascend, boundaries after rounding away float noise)."""
+        if percent is None:
+            return None
+        at = bisect_right(self._band_starts, round(percent, BAND_DIGITS)) - 1
+        return self._bands[at] if at >= 0 else None
+
+    def overall(self, patterns: Sequence[ThemePattern]) -> OverallOutcome:
+        """The overall outcome of one response's theme patterns (in framework order)."""
+        return self.overalls[tuple(map(_outcomes_of, patterns))]
+
+    def _make_overall(self, key: tuple[ThemeOutcome, ...]) -> OverallOutcome:
+        # As scoring.overall_percent: theme-weighted mean of the scored themes' percents.
+        terms = [o.weighted for o in key if o.percent is not None]
+        percent = None
+        if len(terms) == len(key):
+            percent = math.fsum(terms) / self._all_weights
+        elif terms:
+            weights = [
+                w for w, o in zip(self._theme_weights, key, strict=True) if o.percent is not None
+            ]
+            percent = math.fsum(terms) / math.fsum(weights)
+        return OverallOutcome(key, percent, self.band(percent))
+
+    def _make_cell(self, percent: float | None) -> OverallCell:
+        return OverallCell(percent, self.band(percent))
+
+    def overall_columns(self, patterns: Sequence[Sequence[ThemePattern]]) -> OverallColumns:
+        """The overall scores of many responses at once (`patterns`: one column per theme).
+
+        Each step maps a C function over a column, so there is no Python code
+        per response: the same `math.fsum` of the same terms as
+        `_make_overall`, divided by the sum of the theme weights, and the
+        percent then finds its shared cell (band and text included) in a memo
+        table. That is right for a response whose every theme is scored; the
+        few others are then redone one by one through `overall()`.
+        """
+        sums = map(math.fsum, zip(*[map(_weighted_of, c) for c in patterns], strict=True))
+        # Every theme scored (the usual case): divided by the sum of all theme weights.
+        cells: list[OverallCell] = list(
+            map(self.cells.__getitem__, map(truediv, sums, repeat(self._all_weights)))
+        )
+        unscored: set[int] = set()
+        for column in patterns:
+            if not all(map(_scored_of, column)):
+                unscored.update(compress(range(len(column)), map(not_, map(_scored_of, column))))
+        for at in unscored:  # the few others, one by one (a memo of theme outcomes)
+            cells[at] = self.overall([column[at] for column in patterns])
+        return OverallColumns(cells, patterns)
+
+    def score_answers(
+        self, answers: Mapping[str, int | None]
+    ) -> tuple[tuple[ThemePattern, ...], OverallOutcome]:
+        """Patterns and overall outcome of an answers mapping (indicator id -> value)."""
+        patterns = tuple(
+            self.pattern(t, tuple(answers.get(i) for i in ids))
+            for t, ids in enumerate(self.theme_ids)
+        )
+        return patterns, self.overall(patterns)

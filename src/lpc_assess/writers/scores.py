@@ -1,0 +1,211 @@
+"""Machine-readable batch outputs: the scores file (CSV or JSONL), the summary JSON,
+and the team summary table for the terminal.
+
+The scores file is streamed: one row per scored response, written as it is
+produced, into a temporary file that replaces the target only when the batch
+has finished (so a reader never sees half a file, and an interrupted run
+leaves the previous file alone).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from bisect import bisect_right
+from itertools import accumulate
+from operator import attrgetter
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Protocol, cast
+
+if TYPE_CHECKING:
+    from lpc_assess.model.framework import Framework
+    from lpc_assess.scoring.compiled import OverallOutcome
+    from lpc_assess.scoring.scored import ScoredChunk
+
+
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+_FORMULA_START = frozenset("=+-@\t\r")
+
+
+_FORMULA_STARTS = tuple(sorted(_FORMULA_START))
+
+
+_QUOTED_IF = '",\r\n'  # as _NEEDS_QUOTES
+
+
+_AFTER_NUL = tuple("\x00" + c for c in _FORMULA_STARTS)  # a cell's start, in joined cells
+
+
+_csv_of = attrgetter("csv")
+
+
+_row_end_of = attrgetter("row_end")
+
+
+_NEEDS_QUOTES = re.compile(r'[",\r\n]')
+
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+_JSON_CACHE_LIMIT = 1 << 15
+
+
+def neutralise(cell: str) -> str:
+    """`'`-prefix a cell that a spreadsheet would run as a formula (a plain number is left)."""
+    if cell[:1] in _FORMULA_START and not _PLAIN_NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+def score_columns(framework: Framework) -> list[str]:
+    """Header of the scores file: id, name, per theme percent and band, overall."""
+    columns = ["id", "name"]
+    for theme in framework.themes:
+        columns += [f"{theme.id}_percent", f"{theme.id}_band"]
+    return [*columns, "overall_percent", "overall_band"]
+
+
+class ScoresWriter(Protocol):
+    """A consumer that streams each chunk into a temporary file; `commit()` makes the
+    file appear, once the whole batch has succeeded, and `abort()` removes it."""
+
+    path: Path
+
+    def add(self, chunk: ScoredChunk) -> None: ...
+
+    def finish(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class _StreamedFile:
+    """A temporary file next to `path`, renamed over it on `commit()`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        folder = path.parent if str(path.parent) else Path(".")
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        self._tmp = Path(name)
+        self.handle: IO[str] = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+
+    def finish(self) -> None:
+        """Nothing to do: the batch commits the file with its other outputs."""
+
+    def commit(self) -> None:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        with contextlib.suppress(OSError):
+            self.handle.close()
+        with contextlib.suppress(OSError):
+            self._tmp.unlink()
+
+
+class CsvScoresWriter(_StreamedFile):
+    """The scores file as CSV (UTF-8, comma, CRLF), with formula cells neutralised."""
+
+    def __init__(self, path: Path, framework: Framework) -> None:
+        super().__init__(path)
+        self._write = self.handle.write
+        self._write(",".join(score_columns(framework)) + "\r\n")
+
+    def add(self, chunk: ScoredChunk) -> None:
+        # One join per row: id, name, then the cells that each shared theme pattern
+        # and overall cell carry as text already (the overall one with the CRLF).
+        names = chunk.names
+        texts = [n or "" for n in names] if None in names else cast("list[str]", names)
+        rows = zip(
+            _safe_cells(chunk.ids),
+            _safe_cells(texts),
+            *[map(_csv_of, column) for column in chunk.patterns],
+            map(_row_end_of, chunk.overall.cells),
+            strict=True,
+        )
+        self._write("".join(map(",".join, rows)))  # one write per chunk, not per row
+
+
+def _safe_cells(cells: list[str]) -> list[str]:
+    """`csv_cell` of each cell. Most ids and names need nothing, so the column is
+    checked at once, and only the cells that need it are changed."""
+    joined = "\x00".join(cells)  # no cell holds a NUL: CSV exports with one are refused
+    formula = joined.startswith(_FORMULA_STARTS) or any(s in joined for s in _AFTER_NUL)
+    # Substring searches: much faster than a regular expression over the whole column.
+    quotes = [char for char in _QUOTED_IF if char in joined]
+    if not (formula or quotes):
+        return cells
+    flagged = set()
+    if quotes:
+        # Where each cell starts in `joined`: a character found is inside its cell.
+        starts = list(accumulate(map((1).__add__, map(len, cells)), initial=0))
+        for char in quotes:
+            at = joined.find(char)
+            while at >= 0:
+                flagged.add(bisect_right(starts, at) - 1)
+                at = joined.find(char, at + 1)
+    if formula:
+        flagged.update(i for i, cell in enumerate(cells) if cell[:1] in _FORMULA_START)
+    out = list(cells)
+    for at in flagged:
+        out[at] = csv_cell(cells[at])
+    return out
+
+
+def csv_cell(text: str) -> str:
+    """One CSV cell: formula-neutralised, then quoted when it must be (as csv.writer does)."""
+    if text[:1] in _FORMULA_START:
+        text = neutralise(text)
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+class JsonlScoresWriter(_StreamedFile):
+    """The scores file as JSON Lines: one object per response, with the CSV's keys.
+
+    Values are typed (numbers, null) and not neutralised: JSON is read by programs.
+    """
+
+    def __init__(self, path: Path, framework: Framework) -> None:
+        super().__init__(path)
+        self._keys = [json.dumps(k) for k in score_columns(framework)[2:]]
+        self._tails: dict[OverallOutcome, str] = {}
+
+    def _tail(self, outcome: OverallOutcome) -> str:
+        tail = self._tails.get(outcome)
+        if tail is None:
+            values = []
+            for i, cell in enumerate(outcome.cells):
+                if not cell:
+                    values.append("null")
+                elif i % 2:
+                    values.append(json.dumps(cell))
+                else:
+                    values.append(cell)  # a float's repr is a JSON number
+            tail = ", ".join(f"{k}: {v}" for k, v in zip(self._keys, values, strict=True)) + "}\n"
+            if len(self._tails) < _JSON_CACHE_LIMIT:
+                self._tails[outcome] = tail
+        return tail
+
+    def add(self, chunk: ScoredChunk) -> None:
+        for record in chunk.records():
+            head = json.dumps({"id": record.respondent_id, "name": record.name}, ensure_ascii=False)
+            self.handle.write(head[:-1] + ", " + self._tail(record.overall))
+
+
+def open_scores(path: Path, framework: Framework) -> ScoresWriter:
+    """A streaming writer for `--scores`, by extension: `.jsonl` is JSON Lines, else CSV."""
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        return JsonlScoresWriter(path, framework)
+    return CsvScoresWriter(path, framework)
