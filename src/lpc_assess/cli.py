@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from lpc_assess import __version__
+from lpc_assess.writers.terminal import say
 
 if TYPE_CHECKING:
     from lpc_assess.diagnostics import Diagnostic
@@ -79,13 +80,9 @@ class DocumentFormat(str, Enum):
     html = "html"
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
 def _fail(diagnostics: list[Diagnostic], code: int = 1) -> NoReturn:
     for diagnostic in diagnostics:
-        _say(diagnostic.text())
+        say(diagnostic.text())
     raise typer.Exit(code)
 
 
@@ -114,7 +111,7 @@ def frameworks() -> None:
 
     found = discover_frameworks()
     if not found:
-        _say("no frameworks found")
+        say("no frameworks found")
         raise typer.Exit(1)
     width = max(len(f.id) for f in found)
     for info in found:
@@ -183,7 +180,7 @@ def validate(
         )
     if not paths:
         if not Path("frameworks").is_dir():
-            _say("nothing to validate: give a framework folder or file (there is no ./frameworks)")
+            say("nothing to validate: give a framework folder or file (there is no ./frameworks)")
             raise typer.Exit(2)
         paths = [Path("frameworks")]
     checked, diagnostics = validate_paths(paths)
@@ -192,7 +189,7 @@ def validate(
     sys.stdout.write(RENDERERS[fmt.value](diagnostics))
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
-    _say(f"{checked} framework(s) checked: {errors} error(s), {warnings} warning(s)")
+    say(f"{checked} framework(s) checked: {errors} error(s), {warnings} warning(s)")
     raise typer.Exit(1 if has_errors(diagnostics) else 0)
 
 
@@ -372,7 +369,7 @@ def batch(
     result = run_batch(options, progress_for)
     sys.stdout.write(result.output)
     for line in result.messages:
-        _say(line)
+        say(line)
     if result.table is not None:
         print_summary_table(result.table, sys.stdout)
     raise typer.Exit(result.exit_code)
@@ -391,12 +388,12 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        _say("interrupted")
+        say("interrupted")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last net; tests fail on this line
         if os.environ.get("LPC_DEBUG"):
             raise
-        _say(
+        say(
             f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc} (please report this; "
             "LPC_DEBUG=1 shows the details)"
         )

@@ -23,10 +23,7 @@ from lpc_assess.reports.person import render_person
 from lpc_assess.reports.templates import FORMATS, date_text
 from lpc_assess.scoring.person import compare_scores, score_response
 from lpc_assess.writers.files import atomic_write
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+from lpc_assess.writers.terminal import say
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -214,7 +211,7 @@ def run_report(
     """
     warnings: list[Diagnostic] = []
     if output is not None and any(_same_file(output, p) for p in (answers, compare) if p):
-        _say(
+        say(
             f"{output}: error[output-is-input]: the report would overwrite an answers file; "
             "choose another --output"
         )
@@ -230,10 +227,10 @@ def run_report(
         )
     except InputError as exc:
         for diagnostic in [*warnings, *exc.diagnostics]:
-            _say(diagnostic.text())
+            say(diagnostic.text())
         return 1
     for diagnostic in warnings:
-        _say(diagnostic.text())
+        say(diagnostic.text())
     if output is None:
         write_stdout(text)
         return 0
@@ -241,7 +238,7 @@ def run_report(
         atomic_write(output, text)
     except OSError as exc:
         reason = "is a folder, not a file" if output.is_dir() else exc.strerror or str(exc)
-        _say(f"{output}: error[cannot-write]: cannot write the report: {reason}")
+        say(f"{output}: error[cannot-write]: cannot write the report: {reason}")
         return 1
-    _say(f"report written to {output}")
+    say(f"report written to {output}")
     return 0

@@ -26,11 +26,8 @@ if TYPE_CHECKING:
     from lpc_assess.model.framework import Framework
     from lpc_assess.scoring.person import ResponseScore
 
+from lpc_assess.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from lpc_assess.questionnaire.flow import (
-    EXIT_FAILED,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_USAGE,
     Outcome,
     Questionnaire,
     SaveError,

@@ -1,4 +1,4 @@
-"""TODO docstring"""
+"""Cell decoding: numbers, labels, "4 - Often", missing tokens, and completion dates."""
 
 from __future__ import annotations
 

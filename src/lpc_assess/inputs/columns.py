@@ -1,4 +1,4 @@
-"""TODO docstring"""
+"""Matching spreadsheet headers to statements, `--map` files, and the id/name/360 columns."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """CSV exports (Microsoft Forms, Google Forms, LimeSurvey, `blank`) -> scored responses.
 
-PRODUCT.md §4. `open_export()` checks a file and compiles it once: it finds
+docs/answers-and-imports.md. `open_export()` checks a file and compiles it once: it finds
 the delimiter, matches header cells to indicators, and builds lookup tables.
 `CsvExport.chunks()` then streams the rows (`Records`: csv.reader's rows, a
 line without quotes simply split) as `ScoredChunk`s and `RejectedRow`s, with
@@ -12,13 +12,12 @@ and are remembered; a bad cell rejects its row, never the file.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import functools
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import islice, starmap
+from itertools import starmap
 from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
@@ -26,20 +25,19 @@ from typing import Any
 from lpc_assess.diagnostics import Diagnostic, InputError, quote_cell, row_problem
 from lpc_assess.inputs.cells import CACHE_LIMIT, CellDecoder, DateReader
 from lpc_assess.inputs.columns import LISTED, _Columns, match_columns, normalise_header
-from lpc_assess.inputs.documents import display_path, error
+from lpc_assess.inputs.csv_text import (
+    DELIMITERS,
+    MAX_CELL,
+    Records,
+    check_file,
+    read_header,
+    sniff_delimiter,
+)
+from lpc_assess.inputs.documents import display_path
 from lpc_assess.inputs.options import CsvOptions
 from lpc_assess.model.framework import Framework
 from lpc_assess.scoring.compiled import CompiledScorer, Memo, ThemePattern
 from lpc_assess.scoring.scored import ScoredChunk, ScoredResponse
-
-MAX_CELL = 1 << 20  # 1 MiB
-
-
-MAX_FILE = 2 << 30  # 2 GiB
-
-
-DELIMITERS = (",", ";", "\t")
-
 
 CHUNK_ROWS = 256  # rows scored together: enough to amortise, small enough for the CPU cache
 
@@ -54,54 +52,6 @@ class RejectedRow:
 
 def _one_cell(at: int, row: list[str]) -> tuple[str]:
     return (row[at],)
-
-
-class Records:
-    """The rows of a CSV export, exactly as `csv.reader(strict=True)` gives them, faster.
-
-    A line without a quote character is one row whose cells are the line
-    split on the delimiter: that is all csv.reader would make of it, and
-    `str.split` does it in a fraction of the time. Any other line goes to a
-    real csv.reader, which takes as many further lines as its quoted cells
-    run on to (and raises csv.Error where it would). Lines are as
-    `newline=""` gives them, so a row ends where csv.reader's would.
-    """
-
-    __slots__ = ("_lines", "_pending", "_reader", "_delimiter")
-
-    def __init__(self, text: Iterator[str], delimiter: str) -> None:
-        self._lines = text
-        self._pending: str | None = None
-        self._delimiter = delimiter
-        self._reader = csv.reader(self, delimiter=delimiter, strict=True)
-
-    def __iter__(self) -> Records:
-        return self
-
-    def __next__(self) -> str:
-        """The next line, for the csv.reader: the one handed over first."""
-        line = self._pending
-        if line is None:
-            return next(self._lines)
-        self._pending = None
-        return line
-
-    def read_into(self, rows: list[list[str]], count: int) -> None:
-        """Append up to `count` rows to `rows` (fewer at the end of the file).
-
-        Raises csv.Error for a row csv.reader cannot read; the rows before it
-        are in `rows` by then.
-        """
-        append = rows.append
-        delimiter = self._delimiter
-        reader = self._reader
-        for line in islice(self._lines, count):
-            if '"' in line or len(line) > MAX_CELL:
-                self._pending = line
-                append(next(reader))
-            else:
-                line = line.rstrip("\r\n")
-                append(line.split(delimiter) if line else [])
 
 
 @dataclass
@@ -474,7 +424,7 @@ def open_export(
     that a bad file is rejected before any of its rows is counted.
     """
     source = display_path(path)
-    encoding = _check_file(path, source, options.encoding)
+    encoding = check_file(path, source, options.encoding)
     with path.open("r", encoding=encoding, newline="") as handle:
         head = handle.read(1 << 16)
     likely = sniff_delimiter(head)
@@ -483,7 +433,7 @@ def open_export(
     best: tuple[int, int, str, _Columns | InputError] | None = None
     for rank, delimiter in enumerate([likely, *(d for d in DELIMITERS if d != likely)]):
         try:
-            header = _read_header(path, source, encoding, delimiter)
+            header = read_header(path, source, encoding, delimiter)
             columns: _Columns | InputError = match_columns(header, framework, options, source)
         except InputError as exc:
             columns = exc
@@ -495,152 +445,3 @@ def open_export(
     if isinstance(chosen, InputError):
         raise chosen
     return CsvExport(path, source, encoding, delimiter, chosen, framework, scorer)
-
-
-def _read_header(path: Path, source: str, encoding: str, delimiter: str) -> list[str]:
-    old_limit = csv.field_size_limit(MAX_CELL)
-    try:
-        with path.open("r", encoding=encoding, newline="") as handle:
-            header = next(csv.reader(handle, delimiter=delimiter, strict=True), None)
-    except csv.Error as exc:
-        raise InputError(
-            [_error(source, 1, "csv-syntax", f"cannot read the header row: {exc}")]
-        ) from None
-    finally:
-        csv.field_size_limit(old_limit)
-    if not header or not any(cell.strip() for cell in header):
-        raise InputError(
-            [_error(source, 1, "no-header", "the first row must be a header naming the columns")]
-        )
-    return [cell.strip() for cell in header]
-
-
-def sniff_delimiter(head: str) -> str:
-    """Comma, semicolon or tab: whichever the header line has most of, outside quotes."""
-    counts = dict.fromkeys(DELIMITERS, 0)
-    quoted = False
-    for char in head:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted:
-            if char in "\r\n":
-                break
-            if char in counts:
-                counts[char] += 1
-    best = max(counts, key=lambda c: counts[c])
-    return best if counts[best] else ","
-
-
-def _check_file(path: Path, source: str, encoding: str) -> str:
-    """Size, encoding and NUL checks over the whole file; the codec name to read it with."""
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise InputError([error(source, None, "not-a-file", "is a folder, not a file")])
-        if size > MAX_FILE:
-            raise InputError(
-                [
-                    error(
-                        source,
-                        None,
-                        "too-large",
-                        f"file is {size:,} bytes; the limit for a CSV export is {MAX_FILE:,} bytes",
-                    )
-                ]
-            )
-        with path.open("rb") as handle:
-            start = handle.read(4)
-            codec = _codec(start, encoding, source)
-            decoder = codecs.getincrementaldecoder(codec)("strict")
-            wide = codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32"))  # NULs are normal
-            # ASCII is valid UTF-8: such a block needs no decoding, unless it has to
-            # finish a character that the block before it began.
-            utf8 = codec in ("utf-8", "utf-8-sig")
-            handle.seek(0)
-            line = 1  # of the start of `block`, once the skipped blocks' lines are added
-            position = 0  # of the start of `block`
-            skipped: list[tuple[int, int]] = []  # ASCII blocks whose lines were not counted
-            seen_text = False
-
-            def line_here() -> int:
-                # Only a problem needs a line number: count the skipped blocks' lines now.
-                counted = line
-                for offset, length in skipped:
-                    handle.seek(offset)
-                    counted += handle.read(length).count(b"\n")
-                return counted
-
-            while True:
-                handle.seek(position)
-                block = handle.read(1 << 20)
-                final = not block
-                if not wide and b"\x00" in block:
-                    at = line_here() + block.count(b"\n", 0, block.index(b"\x00"))
-                    raise _nul_byte(source, at)
-                if utf8 and not final and block.isascii() and not decoder.getstate()[0]:
-                    seen_text = seen_text or bool(block.decode("ascii").strip())
-                    skipped.append((position, len(block)))
-                    position += len(block)
-                    continue
-                position += len(block)
-                try:
-                    text = decoder.decode(block, final=final)
-                except UnicodeDecodeError as exc:
-                    where = line_here() + block.count(b"\n", 0, max(0, exc.start))
-                    bad = block[exc.start : exc.start + 1].hex()
-                    raise InputError(
-                        [
-                            _error(
-                                source,
-                                where,
-                                "encoding",
-                                f"line {where} is not valid {codec} (byte 0x{bad}); "
-                                "save the file as UTF-8, or give its encoding "
-                                "with --encoding (e.g. cp1252)",
-                            )
-                        ]
-                    ) from None
-                if "\x00" in text:
-                    at = line_here() + text.count("\n", 0, text.index("\x00"))
-                    raise _nul_byte(source, at)
-                seen_text = seen_text or bool(text.strip())
-                line += text.count("\n")
-                if final:
-                    break
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InputError([error(source, None, "unreadable", f"cannot read: {reason}")]) from None
-    if not seen_text:
-        raise InputError([error(source, None, "empty-file", "file is empty")])
-    return codec
-
-
-def _codec(start: bytes, encoding: str, source: str) -> str:
-    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not start.startswith(
-        codecs.BOM_UTF32_LE
-    ):
-        return "utf-16"  # Excel's "Unicode text" export, whatever --encoding says
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        raise InputError(
-            [error(source, None, "encoding", f"unknown encoding {encoding!r} (--encoding)")]
-        ) from None
-    return "utf-8-sig" if name in ("utf-8", "utf-8-sig") else name
-
-
-def _nul_byte(source: str, line: int) -> InputError:
-    return InputError(
-        [
-            _error(
-                source,
-                line,
-                "nul-byte",
-                "contains a NUL byte: this looks like a binary file, not a CSV export",
-            )
-        ]
-    )
-
-
-def _error(source: str, line: int | None, code: str, message: str) -> Diagnostic:
-    return Diagnostic(source, line, None, "error", code, message)

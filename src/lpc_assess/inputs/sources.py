@@ -1,4 +1,4 @@
-"""TODO docstring"""
+"""The inputs of a batch: given files, and the answers files and exports in given folders."""
 
 from __future__ import annotations
 

@@ -17,7 +17,13 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 
 from lpc_assess.diagnostics import Diagnostic, InputError, has_errors
-from lpc_assess.inputs.documents import Document, display_path, error, load_document
+from lpc_assess.inputs.documents import (
+    Document,
+    did_you_mean,
+    display_path,
+    error,
+    load_document,
+)
 from lpc_assess.model.pydantic_errors import validate_model
 from lpc_assess.writers.files import inside
 
@@ -189,8 +195,8 @@ def check_framework(path: Path) -> FrameworkCheck:
     if spec is None:
         return FrameworkCheck(shown, None, problems)
     diagnostics: list[Diagnostic] = []
-    placed = _resolve_themes(spec, doc, file.parent, diagnostics)
-    diagnostics.extend(_framework_rules(spec, doc, placed))
+    placed, unloaded = _resolve_themes(spec, doc, file.parent, diagnostics)
+    diagnostics.extend(_framework_rules(spec, doc, placed, unloaded))
     framework = None
     if not has_errors(diagnostics):
         framework = Framework(
@@ -211,41 +217,60 @@ def check_framework(path: Path) -> FrameworkCheck:
 
 def _resolve_themes(
     spec: FrameworkFile, doc: Document, folder: Path, diagnostics: list[Diagnostic]
-) -> list[_PlacedTheme]:
+) -> tuple[list[_PlacedTheme], set[str]]:
+    """The themes that loaded, and the ids of the theme files that did not.
+
+    A theme file that failed to load still counts as existing for the checks
+    that look across files (resources naming a theme): its mistake is reported
+    once, in its own file, not again wherever its id is used. Its id is the
+    file's own `id:` when that could be read, else the file name without its
+    extension (docs/framework-format.md, "What the validator checks").
+    """
     placed: list[_PlacedTheme] = []
+    unloaded: set[str] = set()
     for i, entry in enumerate(spec.themes):
         loc: tuple[str | int, ...] = ("themes", i)
         if isinstance(entry, Theme):
             placed.append(_PlacedTheme(entry, doc, loc))
             continue
-        target = folder / entry
-        if Path(entry).is_absolute() or not inside(folder, target):
-            diagnostics.append(
-                doc.error(
-                    loc, "theme-outside", f"theme file {entry!r} is outside the framework folder"
-                )
-            )
+        theme_doc, theme = _load_theme_file(entry, folder, doc, loc, diagnostics)
+        if theme_doc is not None and theme is not None:
+            placed.append(_PlacedTheme(theme, theme_doc, ()))
             continue
-        if not target.exists():
-            diagnostics.append(
-                doc.error(loc, "theme-missing", f"theme file {entry!r} does not exist")
-            )
-            continue
-        try:
-            theme_doc = load_document(target, label=display_path(target))
-        except InputError as exc:
-            diagnostics.extend(exc.diagnostics)
-            continue
-        theme, problems = validate_model(Theme, theme_doc.data, theme_doc)
-        if theme is None:
-            diagnostics.extend(problems)
-            continue
-        placed.append(_PlacedTheme(theme, theme_doc, ()))
-    return placed
+        own_id = theme_doc.data.get("id") if theme_doc is not None else None
+        unloaded.add(own_id if isinstance(own_id, str) and own_id else Path(entry).stem)
+    return placed, unloaded
+
+
+def _load_theme_file(
+    entry: str,
+    folder: Path,
+    doc: Document,
+    loc: tuple[str | int, ...],
+    diagnostics: list[Diagnostic],
+) -> tuple[Document | None, Theme | None]:
+    """One theme file named in `themes`: its document and theme, or Nones and diagnostics."""
+    target = folder / entry
+    if Path(entry).is_absolute() or not inside(folder, target):
+        diagnostics.append(
+            doc.error(loc, "theme-outside", f"theme file {entry!r} is outside the framework folder")
+        )
+        return None, None
+    if not target.exists():
+        diagnostics.append(doc.error(loc, "theme-missing", f"theme file {entry!r} does not exist"))
+        return None, None
+    try:
+        theme_doc = load_document(target, label=display_path(target))
+    except InputError as exc:
+        diagnostics.extend(exc.diagnostics)
+        return None, None
+    theme, problems = validate_model(Theme, theme_doc.data, theme_doc)
+    diagnostics.extend(problems)
+    return theme_doc, theme
 
 
 def _framework_rules(
-    spec: FrameworkFile, doc: Document, placed: Sequence[_PlacedTheme]
+    spec: FrameworkFile, doc: Document, placed: Sequence[_PlacedTheme], unloaded: set[str]
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     scale = spec.scale
@@ -282,7 +307,7 @@ def _framework_rules(
     if not spec.themes:
         out.append(doc.error(("themes",), "no-themes", "a framework needs at least one theme"))
     out.extend(_theme_rules(placed))
-    theme_ids = {p.theme.id for p in placed}
+    theme_ids = {p.theme.id for p in placed} | unloaded
     for i, resource in enumerate(spec.resources):
         if not re.match(r"^https?://[^\s/]+\S*$", resource.url):
             out.append(
@@ -293,12 +318,13 @@ def _framework_rules(
                 )
             )
         for j, theme_id in enumerate(resource.themes):
-            if placed and theme_id not in theme_ids:
+            if theme_ids and theme_id not in theme_ids:
                 out.append(
                     doc.error(
                         ("resources", i, "themes", j),
                         "unknown-theme",
-                        f"resource names theme {theme_id!r}, which this framework does not have",
+                        f"resource names theme {theme_id!r}, which this framework does not "
+                        f"have{did_you_mean(theme_id, sorted(theme_ids))}",
                     )
                 )
     return out

@@ -95,12 +95,45 @@ def validate_model(
         return model.model_validate(data), []
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        return None, [diagnostic_for(err, model, doc, base) for err in errors]
+        meant = _meant_keys(errors)
+        return None, [
+            diagnostic_for(err, model, doc, base, meant=meant.get(tuple(err["loc"])))
+            for err in errors
+        ]
+
+
+def _meant_keys(errors: list[Any]) -> dict[tuple[Any, ...], str]:
+    """Unknown key -> the required key it stands for, where a mapping leaves no doubt.
+
+    A mapping with exactly one unknown key and exactly one missing required key
+    holds a misspelling of that key (`di:` for `id:`), however unlike it looks.
+    """
+    unknown: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    missing: dict[tuple[Any, ...], list[str]] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if not loc:
+            continue
+        if err["type"] == "extra_forbidden":
+            unknown.setdefault(loc[:-1], []).append(loc)
+        elif err["type"] == "missing":
+            missing.setdefault(loc[:-1], []).append(str(loc[-1]))
+    return {
+        keys[0]: missing[parent][0]
+        for parent, keys in unknown.items()
+        if len(keys) == 1 and len(missing.get(parent, ())) == 1
+    }
 
 
 def diagnostic_for(
-    err: Any, model: type[BaseModel], doc: Document, base: tuple[str | int, ...] = ()
+    err: Any,
+    model: type[BaseModel],
+    doc: Document,
+    base: tuple[str | int, ...] = (),
+    *,
+    meant: str | None = None,
 ) -> Diagnostic:
+    """One diagnostic for one pydantic error; `meant` is the key an unknown key stands for."""
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
@@ -113,6 +146,8 @@ def diagnostic_for(
         key = loc[-1]
         allowed = _allowed_keys(model, loc[:-1])
         suggestion = did_you_mean(str(key), allowed)
+        if not suggestion and meant is not None:
+            suggestion = f" (did you mean {meant!r}?)"
         if not suggestion and allowed:
             suggestion = f" (allowed here: {', '.join(allowed)})"
         return doc.error(full, "unknown-key", f"unknown key {key!r}{suggestion}", key=True)

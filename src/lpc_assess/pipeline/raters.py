@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class RaterFeedback:
     """The 360 hook: responses with a `rater` go here, grouped by subject.
 
-    At the end it fills `TeamSummary.subjects` (PRODUCT.md §5), writes one
+    At the end it fills `TeamSummary.subjects` (docs/360-feedback.md), writes one
     360 report per subject in `--out-dir` (`<subject>-360.<fmt>`, named
     through `PersonReports.names` so it never overwrites a person's report),
     and gives the team report its 360 rows. The grouping, threshold and gaps

@@ -1,1 +1,1 @@
-"""TODO"""
+"""The `take` questionnaire: a loop of steps over a small prompt interface."""

@@ -19,11 +19,6 @@ if TYPE_CHECKING:
     from lpc_assess.model.answers import Response
     from lpc_assess.model.framework import Framework, Indicator, Theme
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-
 # Longer scales are shown as their two ends; `?` lists every point.
 _LISTED_POINTS = 11
 _QUIT = {"q", "quit"}

@@ -1,7 +1,7 @@
 """One person's development report: the template context, the JSON of §5, rendering.
 
 `person_context` hands the templates plain data; `person_json` is the
-machine-readable result of PRODUCT.md §5; `render_person` writes either.
+machine-readable result of docs/scoring.md; `render_person` writes either.
 """
 
 from __future__ import annotations
@@ -432,7 +432,7 @@ def person_json(
     comparison: Mapping[str, float | None] | None = None,
     earlier: str | None = None,
 ) -> dict[str, Any]:
-    """The machine-readable result of one response, exactly PRODUCT.md §5 (numbers unrounded)."""
+    """The machine-readable result of one response, exactly docs/scoring.md (numbers unrounded)."""
     return {
         "framework": {"id": framework.id, "version": framework.version},
         "respondent": {"id": response.respondent_id, "name": response.respondent_name},

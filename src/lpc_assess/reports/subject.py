@@ -21,6 +21,7 @@ from lpc_assess.reports.templates import (
     render_template,
     text_bar,
 )
+from lpc_assess.scoring.person import keyed_value
 from lpc_assess.scoring.threesixty import SubjectFeedback
 
 GROUP_LABELS = {
@@ -52,7 +53,7 @@ def _self_value_text(framework: Framework, indicator: Indicator, value: float, n
     """One self answer as `4 · Often` (with its keyed value if reversed); a mean of several."""
     if n == 1 and float(value).is_integer():
         keyed = int(value)
-        raw = framework.scale.min + framework.scale.max - keyed if indicator.reverse else keyed
+        raw = keyed_value(framework, indicator, keyed)  # keying is its own inverse
         return answer_text(framework, indicator, raw)
     return f"mean {number_text(value, 1)}"
 

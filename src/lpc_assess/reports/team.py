@@ -1,4 +1,4 @@
-"""TODO docstring"""
+"""The team report: template data from the team statistics, and rendering it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A team's responses, streamed: compiled scoring and the team statistics of PRODUCT.md §5.
+"""A team's responses, streamed: compiled scoring and the team statistics of docs/scoring.md.
 
 Two ideas, both built for a million responses in constant memory:
 
@@ -232,7 +232,7 @@ class CompiledScorer:
 
     The numbers are `scoring.score_response`'s, bit for bit: the same
     formulas in the same order (`math.fsum`), `scoring.percent_of` itself,
-    and `band_for`'s rule (tests/test_team.py checks all of it on random answers).
+    and `band_for`'s rule (tests/unit/scoring/test_team.py checks all of it on random answers).
     """
 
     def __init__(self, framework: Framework) -> None:

@@ -1,6 +1,6 @@
 """Scoring one response: pure functions from a framework and answers to numbers.
 
-Exactly PRODUCT.md §5. Nothing here reads files or prints.
+Exactly docs/scoring.md. Nothing here reads files or prints.
 """
 
 from __future__ import annotations

@@ -1,4 +1,10 @@
-"""TODO docstring"""
+"""Team statistics, streamed: per-indicator counts, theme means, sd, median and alpha.
+
+`TeamSummary` takes chunks of scored responses. It counts identical theme
+patterns (answers repeat a lot across a team) and folds those counts into exact
+integer sums, from which mean, sd, an exact median and listwise Cronbach's alpha
+follow, in memory that does not grow with the number of responses.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +34,7 @@ FOLD_LIMIT = 1 << 14
 
 @dataclass
 class ThemeStats:
-    """One theme's team statistics (PRODUCT.md §5); means are on the scale."""
+    """One theme's team statistics (docs/scoring.md); means are on the scale."""
 
     id: str
     title: str
@@ -198,7 +204,7 @@ class TeamSummary:
         self.rejected = 0
         self.errors: list[dict[str, Any]] = []
         self.errors_omitted = 0
-        # One entry per 360 subject, as PRODUCT.md §5 shows; filled by the 360 step.
+        # One entry per 360 subject, as docs/360-feedback.md shows; filled by the 360 step.
         self.subjects: list[dict[str, Any]] = []
         self._sums = [_ThemeSums(len(t.indicators)) for t in framework.themes]
         self._counts: list[Counter[ThemePattern]] = [Counter() for _ in framework.themes]
@@ -346,7 +352,7 @@ class TeamSummary:
         return out
 
     def to_json(self) -> dict[str, Any]:
-        """The `batch --summary` document of PRODUCT.md §5."""
+        """The `batch --summary` document of docs/scoring.md."""
         data: dict[str, Any] = {
             "framework": {"id": self.framework.id, "version": self.framework.version},
             "responses": self.responses,

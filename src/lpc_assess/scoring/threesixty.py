@@ -1,6 +1,6 @@
 """360-degree feedback: rater groups per subject, the anonymity threshold, and gaps.
 
-PRODUCT.md §5. Responses with a `rater` are collected per subject and
+docs/360-feedback.md. Responses with a `rater` are collected per subject and
 relationship as running sums (memory grows with subjects, not responses).
 At the end, per subject:
 
@@ -127,7 +127,7 @@ class SubjectFeedback:
     dropped: list[str]
 
     def to_json(self) -> dict[str, Any]:
-        """The `subjects` entry of `batch --summary` (PRODUCT.md §5)."""
+        """The `subjects` entry of `batch --summary` (docs/360-feedback.md)."""
         return {
             "id": self.id,
             "self": self.self_themes,

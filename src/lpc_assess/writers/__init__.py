@@ -1,1 +1,1 @@
-"""TODO"""
+"""Everything the tool writes: atomic private files, scores, the summary, the terminal."""

@@ -1,4 +1,4 @@
-"""TODO docstring"""
+"""The team summary: its JSON file, and its rows as a plain-text table."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def summary_text(summary: TeamSummary) -> str:
-    """The `--summary` JSON document (PRODUCT.md §5), numbers unrounded."""
+    """The `--summary` JSON document (docs/scoring.md), numbers unrounded."""
     return json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 

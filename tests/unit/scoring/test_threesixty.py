@@ -1,4 +1,4 @@
-"""360 rules of PRODUCT.md §5: thresholds, the manager exemption, pooling, gaps, no leaks."""
+"""360 rules of docs/scoring.md: thresholds, the manager exemption, pooling, gaps, no leaks."""
 
 from __future__ import annotations
 

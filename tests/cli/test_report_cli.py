@@ -3,7 +3,7 @@
 Golden outputs live in tests/data/golden/report/. After an intended change to
 a report, regenerate them with
 
-    LPC_UPDATE_GOLDEN=1 .venv/bin/pytest tests/acceptance/test_report_cli.py
+    LPC_UPDATE_GOLDEN=1 .venv/bin/pytest tests/cli/test_report_cli.py
 
 and read the diff before committing it.
 """
@@ -71,7 +71,7 @@ def test_json_matches_golden_and_the_hand_computed_figures() -> None:
     assert (code, err) == (0, "")
     golden_json("alex.json", out)
     data = json.loads(out)
-    # By hand (PRODUCT.md §5): Being (4+4+3+5+2+4)/6 = 3.6667 -> 66.667 %;
+    # By hand (docs/scoring.md): Being (4+4+3+5+2+4)/6 = 3.6667 -> 66.667 %;
     # Relating (5+3+2+3+[6-2])/5 = 3.4 -> 60 %; Leading 20/6 -> 58.333 %;
     # Delivering 21/6 = 3.5 -> 62.5 %; overall (66.667+60+58.333+62.5)/4 = 61.875.
     percents = [t["percent"] for t in data["themes"]]
@@ -123,7 +123,7 @@ def test_html_snapshot_with_comparison() -> None:
 
 def test_weighted_framework_snapshots() -> None:
     # Indicator and theme weights, a reverse item, a per-theme min_answered, a skipped theme:
-    # the figures of tests/test_scoring.py, as a person reads them.
+    # the figures of tests/unit/scoring/test_person.py, as a person reads them.
     framework = str(DATA / "frameworks" / "one-to-five")
     code, out, _ = report("one-to-five.yaml", "--framework", framework)
     assert code == 0

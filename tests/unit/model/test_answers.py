@@ -1,4 +1,4 @@
-"""Answers files, PRODUCT.md §4: YAML and JSON, and one exact diagnostic per problem.
+"""Answers files, docs/answers-and-imports.md: YAML and JSON, and one exact diagnostic per problem.
 
 The files are real, under tests/data/answers/; messages name them relative to
 that folder, as a user who runs the tool there would see them.

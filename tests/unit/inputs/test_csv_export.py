@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lpc_assess.inputs.columns as columns
-import lpc_assess.inputs.csv_export as csv_export
+import lpc_assess.inputs.csv_text as csv_text
 import lpc_assess.scoring.compiled as compiled_module
 from lpc_assess.diagnostics import InputError
 from lpc_assess.inputs.columns import load_mapping
@@ -29,8 +29,9 @@ from lpc_assess.model.framework import Framework, load_framework
 from lpc_assess.scoring.compiled import CompiledScorer
 from lpc_assess.scoring.person import score_response
 from lpc_assess.scoring.scored import ScoredResponse
+from tests.conftest import REPO
 
-DATA = Path(__file__).parent / "data"
+DATA = REPO / "tests" / "data"
 CSV_DATA = DATA / "csv"
 MINI = str(DATA / "valid" / "mini")  # a-one/two/three: "I do the first/second/third thing."
 
@@ -458,7 +459,7 @@ def test_unusable_files_are_rejected(
 
 
 def test_size_limits(tmp_path: Path, mini: Framework, monkeypatch: pytest.MonkeyPatch) -> None:
-    huge = "x" * (csv_export.MAX_CELL + 10)
+    huge = "x" * (csv_text.MAX_CELL + 10)
     path = write(tmp_path, f"id,a-one,note\nr1,4,ok\nr2,3,{huge}\nr3,2,ok\n")
     good, bad, _ = read(path, mini)
     assert [r.respondent_id for r in good] == ["r1"]  # the rows before it are kept
@@ -466,7 +467,7 @@ def test_size_limits(tmp_path: Path, mini: Framework, monkeypatch: pytest.Monkey
     assert rejected.row == 3
     assert "over the 1,048,576-byte limit" in rejected.problems[0].message
     assert "the rest of the file was not read" in rejected.problems[0].message
-    monkeypatch.setattr(csv_export, "MAX_FILE", 10)
+    monkeypatch.setattr(csv_text, "MAX_FILE", 10)
     with pytest.raises(InputError) as caught:
         read(write(tmp_path, "id,a-one\nr1,4\n", "big.csv"), mini)
     assert caught.value.diagnostics[0].code == "too-large"

@@ -1,4 +1,4 @@
-"""Scoring, PRODUCT.md §5, against figures worked out by hand.
+"""Scoring, docs/scoring.md, against figures worked out by hand.
 
 Two small frameworks under tests/data/frameworks/:
 

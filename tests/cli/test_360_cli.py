@@ -1,4 +1,4 @@
-"""360-degree feedback through the real command line (PRODUCT.md §4-§7, issue 6).
+"""360-degree feedback through the real command line (docs/answers-and-imports.md, issue 6).
 
 Threshold edges, the manager exemption, pooled `others`, the one-third
 boundary, CSV relationship spellings, `--min-raters`, per-subject reports,

@@ -30,14 +30,15 @@ from lpc_assess.scoring.compiled import CompiledScorer
 from lpc_assess.scoring.person import score_response
 from lpc_assess.scoring.scored import ScoredChunk, ScoredResponse
 from lpc_assess.scoring.team import TeamSummary, cronbach_alpha
+from tests.conftest import REPO
 
-DATA = Path(__file__).parent / "data"
+DATA = REPO / "tests" / "data"
 # shared/ stands beside the repository (in CI too); /work/shared on the developers' machines.
 BFI_CSV = next(
     (
         p
         for p in (
-            Path(__file__).resolve().parents[2] / "shared" / "data" / "bfi.csv",
+            REPO.parent / "shared" / "data" / "bfi.csv",
             Path("/work/shared/data/bfi.csv"),
         )
         if p.exists()

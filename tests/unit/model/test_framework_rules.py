@@ -1,4 +1,4 @@
-"""Every framework rule of PRODUCT.md §3: one fixture folder per rule, exact diagnostics."""
+"""Every framework rule of docs/framework-format.md: one fixture folder per rule, exact diagnostics."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from lpc_assess.diagnostics import render_text
 from lpc_assess.model.framework import check_framework, load_framework
-from tests.conftest import BUILTIN, DATA
+from tests.conftest import BUILTIN, DATA, REPO
 
 # Folders whose name is not exactly the code they produce.
 RULE_OF = {
@@ -74,7 +74,7 @@ def test_builtin_framework_is_clean_and_shaped_as_promised() -> None:
 
 
 def test_builtin_statements_are_not_copied_from_the_seeds() -> None:
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    seeds = REPO.parent / "shared" / "seeds"
     if not seeds.is_dir():
         seeds = Path("/work/shared/seeds")
     if not seeds.is_dir():
