@@ -3,13 +3,18 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# `make lock` runs pip-compile from its own venv; `make test-latest` tests in another.
+LOCK_VENV   ?= .venv-lock
+LATEST_VENV ?= .venv-latest
 
-.PHONY: run test lint typecheck pytest bench schemas clean
+.PHONY: run test lint typecheck pytest lock test-latest bench schemas clean
 
-$(STAMP): pyproject.toml
+# Exactly what requirements.lock pins, every file checked against its hash, then
+# the project itself, built by the locked hatchling (no build isolation, no deps).
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -27,7 +32,37 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# PRODUCT.md §8 as whole processes; rewrites BENCHMARKS.md. Exports are generated into
+# Regenerates requirements.lock from pyproject.toml (dependencies, `test` extra)
+# and requirements.in (build backend, pip, what Python 3.10 needs), against PyPI
+# alone, whatever this machine's pip configuration adds. Existing pins are kept
+# where they still fit: LOCK_ARGS=--upgrade moves everything to the newest
+# release, LOCK_ARGS='--upgrade-package rich' one package. Then checks that every
+# pin installs on Python 3.10 (Requires-Python, and a wheel for 3.10).
+PYPI        := https://pypi.org/simple
+PYPI_ONLY   := env -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_FIND_LINKS -u PIP_CONSTRAINT \
+               PIP_CONFIG_FILE=/dev/null
+lock:
+	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip 'pip-tools>=7.4'
+	$(PYPI_ONLY) CUSTOM_COMPILE_COMMAND='make lock' $(LOCK_VENV)/bin/pip-compile --quiet \
+	    --generate-hashes --allow-unsafe --strip-extras --extra test \
+	    --index-url $(PYPI) --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
+	    --output-file requirements.lock pyproject.toml requirements.in
+	$(PYPI_ONLY) $(LOCK_VENV)/bin/python -m pip install --quiet --dry-run --ignore-installed \
+	    --no-deps --require-hashes --only-binary :all: --python-version 3.10 \
+	    --index-url $(PYPI) -r requirements.lock \
+	  || { echo "requirements.lock does not install on Python 3.10: cap that package in requirements.in" >&2; exit 1; }
+
+# The same checks against the newest releases that pyproject.toml allows, in a
+# venv of their own: what a `pip install lpc-assess` today would get.
+test-latest:
+	test -x $(LATEST_VENV)/bin/python || $(PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST_VENV)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
+	touch $(LATEST_VENV)/.installed
+	$(MAKE) --no-print-directory lint typecheck pytest VENV=$(LATEST_VENV)
+
+# the performance targets in BENCHMARKS.md as whole processes; rewrites BENCHMARKS.md. Exports are generated into
 # bench/data/ once (the 1M one is ~290 MB). E.g. BENCH_ARGS='--sizes 100k --runs 7'.
 bench: $(STAMP)
 	$(BIN)/python -c 'import pandas' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
@@ -37,4 +72,4 @@ schemas: $(STAMP)
 	for kind in framework theme answers; do $(BIN)/lpc-assess schema $$kind > schemas/$$kind.schema.json; done
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""Benchmarks for PRODUCT.md §8, run as whole processes: `make bench`.
+"""Benchmarks for the performance targets in BENCHMARKS.md, run as whole processes: `make bench`.
 
 Generates web-form exports (labels as text, metadata columns, some blanks;
 see bench/generate.py) of 1k..1M responses for the built-in framework, then
@@ -360,7 +360,7 @@ def _yes(met: bool) -> str:
 
 
 def targets(results: list[Measure], sizes: list[str], checks: dict[str, str]) -> list[str]:
-    """The rows of the 'against the targets' table (PRODUCT.md §8)."""
+    """The rows of the 'against the targets' table (the performance targets in BENCHMARKS.md)."""
     lines = []
     typer_ = _find(results, "import typer")
     for name in ("lpc-assess --version", "lpc-assess --help"):
@@ -429,7 +429,7 @@ def write_report(
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (bench/run.py); do not edit by hand. Targets are PRODUCT.md §8.",
+        "Written by `make bench` (bench/run.py); do not edit by hand. Targets are the performance targets in BENCHMARKS.md.",
         "",
         f"- Measured: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}",
         f"- Machine: {machine()}",

@@ -1,9 +1,11 @@
 """The browser and the reports the browser tests open.
 
 Chromium is Debian's package (`/usr/bin/chromium`), driven by Playwright from
-PyPI; Playwright's own browser download is never used. axe-core comes from
-npm, into the ignored `node_modules/`. When either is missing the tests skip,
-except under CI, where they fail: CI must run them.
+PyPI; Playwright's own browser download is never used. axe-core is the
+`axe.min.js` that the PyPI package axe-playwright-python ships (the `test`
+extra, locked in requirements.lock), so `make test` needs nothing else but
+Chromium. When Chromium is missing the tests skip, except under CI, where they
+fail: CI must run them.
 
 The reports are built by the real command line, once per test session, each
 build step checked (exit code 0, file written) so that a broken build says
@@ -12,9 +14,11 @@ which report and why rather than failing later in the browser.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import random
+import sysconfig
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +29,21 @@ import pytest
 from tests.conftest import REPO, run_cli
 
 CHROMIUM = "/usr/bin/chromium"
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _axe_script() -> Path:
+    """axe-core's `axe.min.js` inside the installed axe-playwright-python package.
+
+    Found without importing the package (its modules read the file at import).
+    When it is not installed, the path where it would be, which does not exist.
+    """
+    spec = importlib.util.find_spec("axe_playwright_python")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations))) / "axe.min.js"
+    return Path(sysconfig.get_paths()["purelib"]) / "axe_playwright_python" / "axe.min.js"
+
+
+AXE = _axe_script()
 ARTIFACTS = REPO / "tests" / "artifacts"
 FLAGS = [
     "--no-sandbox",
@@ -55,10 +73,26 @@ def require(condition: bool, what: str) -> None:
     pytest.skip(f"{what} is missing (CI would fail here)")
 
 
+_SKIPPED_AT = (__file__, require.__code__.co_firstlineno)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Every browser test skipped for one missing thing makes one line of the summary.
+
+    pytest places a skip at each test, which would repeat the reason once per
+    test function; placed at `require`, the skips of one reason fold together.
+    """
+    report = yield
+    if report.skipped and isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        report.longrepr = (*_SKIPPED_AT, report.longrepr[2])
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     require(Path(CHROMIUM).exists(), f"Chromium ({CHROMIUM}: apt-get install chromium)")
-    require(AXE.exists(), "axe-core (npm install axe-core)")
+    require(AXE.is_file(), f"axe-core ({AXE}: pip install -e '.[test]', or make test)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the test extra installs it
