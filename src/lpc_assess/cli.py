@@ -11,21 +11,54 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperCommand
 
 from lpc_assess import __version__
 from lpc_assess.writers.terminal import say
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from typer.models import CommandFunctionType
+
     from lpc_assess.diagnostics import Diagnostic
 
 # The tool uses no pydantic plugins; skipping their discovery saves ~10 ms
 # on every command that loads a framework. A user's own setting wins.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-app = typer.Typer(
+
+class _Command(TyperCommand):
+    """Help that reads as people write it (tests/cli/test_help.py).
+
+    The usage line names arguments plainly (`report ANSWERS`, where typer 0.28
+    writes `{ANSWERS}` for a required one), and a command list shows each
+    command's first paragraph whole, never cut with "..." at some width.
+    """
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help:
+            return self.short_help
+        return " ".join((self.help or "").split("\n\n")[0].split())
+
+
+class _App(typer.Typer):
+    """A Typer app whose commands are `_Command`s."""
+
+    def command(
+        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(name, cls=cls or _Command, **kwargs)
+
+
+app = _App(
     name="lpc-assess",
     help="Self-assessment for leadership in personalised care: take the self-check, "
     "score answers and teams, write development reports, and validate framework files.",
@@ -106,7 +139,10 @@ def _root(
 
 @app.command()
 def frameworks() -> None:
-    """List the built-in frameworks and those under ./frameworks/, one line each."""
+    """List the built-in and local frameworks, one line each.
+
+    Local frameworks are the folders under ./frameworks/ that hold a framework.yaml.
+    """
     from lpc_assess.model.framework import discover_frameworks
 
     found = discover_frameworks()
@@ -127,10 +163,11 @@ def show(
         ),
     ] = None,
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", help="text (a tree) or json.")
+        OutputFormat,
+        typer.Option("--format", metavar="text|json", help="text (a tree) or json."),
     ] = OutputFormat.text,
 ) -> None:
-    """Show a framework's themes and statements as a tree, or as JSON."""
+    """Show a framework's themes and statements, as a tree or as JSON."""
     from lpc_assess.diagnostics import InputError
     from lpc_assess.model.framework import load_framework
 
@@ -163,12 +200,16 @@ def validate(
         DiagnosticFormat | None,
         typer.Option(
             "--format",
+            metavar="text|json|github",
             help="text, json or github (default: github under GitHub Actions, else text).",
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Check framework files; report every problem with file, line and column."""
+    """Check framework files and report every problem.
+
+    Each problem is shown with its file, line and column, and a stable code.
+    """
     from lpc_assess.commands.validate import validate_paths
     from lpc_assess.diagnostics import RENDERERS, has_errors, promote_warnings
 
@@ -195,9 +236,14 @@ def validate(
 
 @app.command()
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="framework, theme or answers.")],
+    kind: Annotated[
+        SchemaKind, typer.Argument(metavar="KIND", help="framework, theme or answers.")
+    ],
 ) -> None:
-    """Print the JSON Schema (draft-07) of a file format on stdout."""
+    """Print the JSON Schema of a file format (draft-07).
+
+    Editors use it to check framework, theme and answers files as they are typed.
+    """
     from lpc_assess.model.schema import schema_text
 
     sys.stdout.write(schema_text(kind.value))
@@ -205,10 +251,14 @@ def schema(
 
 @app.command()
 def blank(
-    fmt: Annotated[BlankFormat, typer.Option("--format", help="csv or yaml.")],
+    fmt: Annotated[BlankFormat, typer.Option("--format", metavar="csv|yaml", help="csv or yaml.")],
     framework: FrameworkOption = None,
 ) -> None:
-    """Print an empty answers template: a CSV header, or a YAML answers file."""
+    """Print an empty answers template, as CSV or YAML.
+
+    CSV: a header with one column per statement, then a row of the statements.
+    YAML: an answers file to fill in.
+    """
     from lpc_assess.commands.blank import blank_text
     from lpc_assess.diagnostics import InputError
     from lpc_assess.model.framework import load_framework
@@ -222,13 +272,16 @@ def blank(
 
 @app.command()
 def report(
-    answers: Annotated[Path, typer.Argument(help="An answers file (YAML or JSON).")],
+    answers: Annotated[
+        Path, typer.Argument(metavar="ANSWERS", help="An answers file (YAML or JSON).")
+    ],
     framework: FrameworkOption = None,
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="md, html or json.")
+        ReportFormat, typer.Option("--format", metavar="md|html|json", help="md, html or json.")
     ] = ReportFormat.md,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout."),
     ] = None,
     compare: Annotated[
         Path | None,
@@ -280,10 +333,20 @@ def take(
         ),
     ] = None,
 ) -> None:
-    """Take the self-check in the terminal; every answer is saved at once."""
+    """Take the self-check in the terminal.
+
+    Every answer is saved at once; an unfinished answers file is resumed.
+    """
     from lpc_assess.commands.take import run_take
 
     raise typer.Exit(run_take(framework=framework, answers=answers, report=report_path))
+
+
+def _at_least_one(value: int) -> int:
+    # A check of our own rather than `min=1`, whose help reads "[x>=1]".
+    if value < 1:
+        raise typer.BadParameter(f"must be 1 or more, not {value}")
+    return value
 
 
 @app.command()
@@ -296,11 +359,14 @@ def batch(
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out-dir", metavar="DIR", help="Write team.<fmt> and one report per person here."
+            "--out-dir",
+            metavar="DIR",
+            help="Write the team report and one report per person here.",
         ),
     ] = None,
     fmt: Annotated[
-        DocumentFormat, typer.Option("--format", help="Report format: md or html.")
+        DocumentFormat,
+        typer.Option("--format", metavar="md|html", help="Report format: md or html."),
     ] = DocumentFormat.html,
     summary: Annotated[
         Path | None,
@@ -313,7 +379,13 @@ def batch(
         ),
     ] = None,
     min_raters: Annotated[
-        int, typer.Option("--min-raters", min=1, help="Smallest 360 rater group that is shown.")
+        int,
+        typer.Option(
+            "--min-raters",
+            metavar="N",
+            callback=_at_least_one,
+            help="Smallest 360 rater group that is shown (1 or more).",
+        ),
     ] = 3,
     anonymise: Annotated[
         bool,
@@ -324,26 +396,40 @@ def batch(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Read and check everything; write nothing.")
     ] = False,
-    encoding: Annotated[str, typer.Option("--encoding", help="Encoding of CSV files.")] = "utf-8",
+    encoding: Annotated[
+        str, typer.Option("--encoding", metavar="ENCODING", help="Encoding of CSV files.")
+    ] = "utf-8",
     mapping: Annotated[
         Path | None,
         typer.Option("--map", metavar="FILE", help="YAML mapping of CSV header -> indicator id."),
     ] = None,
     id_column: Annotated[
-        str | None, typer.Option("--id-column", help="CSV column of respondent ids.")
+        str | None,
+        typer.Option("--id-column", metavar="COLUMN", help="CSV column of respondent ids."),
     ] = None,
     name_column: Annotated[
-        str | None, typer.Option("--name-column", help="CSV column of names.")
+        str | None,
+        typer.Option("--name-column", metavar="COLUMN", help="CSV column of names."),
     ] = None,
     subject_column: Annotated[
-        str | None, typer.Option("--subject-column", help="CSV column naming the 360 subject.")
+        str | None,
+        typer.Option(
+            "--subject-column", metavar="COLUMN", help="CSV column naming the 360 subject."
+        ),
     ] = None,
     relationship_column: Annotated[
         str | None,
-        typer.Option("--relationship-column", help="CSV column of the rater's relationship."),
+        typer.Option(
+            "--relationship-column",
+            metavar="COLUMN",
+            help="CSV column of the rater's relationship.",
+        ),
     ] = None,
 ) -> None:
-    """Score a team: answers files, folders and CSV exports, in one run."""
+    """Score a team from answers files, folders and CSV exports.
+
+    One bad input never stops the rest; with no output option it prints the team table.
+    """
     from lpc_assess.commands.batch import BatchOptions, run_batch
 
     options = BatchOptions(
@@ -372,6 +458,48 @@ def batch(
         say(line)
     if result.table is not None:
         print_summary_table(result.table, sys.stdout)
+    raise typer.Exit(result.exit_code)
+
+
+new_app = _App(
+    name="new",
+    help="Create files to start from: a framework folder.",
+    short_help="Create files to start from: a framework folder.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(new_app)
+
+
+@new_app.command("framework")
+def new_framework(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="The folder to create (new, or empty).")
+    ],
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="FRAMEWORK",
+            help="Copy this framework (a folder, its framework.yaml, or an id) "
+            "instead of writing a one-theme example.",
+        ),
+    ] = None,
+) -> None:
+    """Create a framework folder that passes validate --strict.
+
+    A copy of --from (ids kept, title marked as a copy), or a minimal one-theme
+    example. The JSON Schemas are written to DIR/schemas/, and each YAML file's
+    $schema modeline points at them, so an editor checks the files as you type.
+    """
+    from lpc_assess.commands.new import new_framework as create
+
+    result = create(folder, source)
+    for path in result.written:
+        print(path)
+    for line in result.messages:
+        say(line)
     raise typer.Exit(result.exit_code)
 
 

@@ -213,3 +213,220 @@ def test_a_write_failing_half_way_keeps_the_previous_file(
     assert target.read_text() == "previous report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
     assert real_write is os.write
+
+
+# --- Special files: only regular files are read, and outputs never replace one. ---
+
+
+def run_quick(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the CLI; a FIFO opened for reading would block, so the timeout is short."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO / "src")}
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "lpc_assess", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=10,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def make_null_device(path: Path) -> None:
+    """A twin of /dev/null (character device 1, 3): needs root, as in CI here."""
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:  # pragma: no cover - root in CI
+        pytest.skip("making a device needs root")
+
+
+@pytest.fixture
+def special(tmp_path: Path) -> Path:
+    """A folder with a framework, an answers file, and FIFOs/devices where inputs go."""
+    shutil.copytree(BUILTIN_FRAMEWORK, tmp_path / "fw")
+    shutil.copytree(BUILTIN_FRAMEWORK, tmp_path / "fw-fifo")
+    (tmp_path / "fw-fifo" / "framework.yaml").unlink()
+    os.mkfifo(tmp_path / "fw-fifo" / "framework.yaml")
+    shutil.copytree(BUILTIN_FRAMEWORK, tmp_path / "fw-theme")
+    (tmp_path / "fw-theme" / "being.yaml").unlink()
+    os.mkfifo(tmp_path / "fw-theme" / "being.yaml")
+    shutil.copy(DATA / "answers" / "alex.yaml", tmp_path / "alex.yaml")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    os.mkfifo(tmp_path / "pipe.csv")
+    (tmp_path / "team").mkdir()
+    shutil.copy(DATA / "answers" / "alex.yaml", tmp_path / "team" / "alex.yaml")
+    os.mkfifo(tmp_path / "team" / "pipe.csv")
+    return tmp_path
+
+
+BUILTIN_FRAMEWORK = REPO / "frameworks" / "personalised-care"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "fw-fifo"],
+        ["validate", "fw-theme"],
+        ["show", "fw-fifo"],
+        ["blank", "--framework", "fw-theme", "--format", "csv"],
+        ["report", "alex.yaml", "--framework", "fw-theme"],
+        ["report", "pipe.yaml"],
+        ["report", "alex.yaml", "--compare", "pipe.yaml"],
+        ["take", "--answers", "pipe.yaml"],
+        ["batch", "pipe.csv"],
+        ["batch", "team"],
+        ["batch", "alex.yaml", "--map", "pipe.yaml"],
+    ],
+    ids=" ".join,
+)
+def test_a_fifo_input_is_refused_unopened(special: Path, args: list[str]) -> None:
+    started = time.monotonic()
+    result = run_quick(args, special)
+    assert time.monotonic() - started < 5
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if "not-a-regular-file" in line]
+    assert len(lines) == 1, output
+    assert "named pipe" in lines[0]
+
+
+@pytest.mark.parametrize("args", [["report", "dev.yaml"], ["batch", "dev.csv"]], ids=" ".join)
+def test_a_device_input_is_refused_unopened(tmp_path: Path, args: list[str]) -> None:
+    make_null_device(tmp_path / args[1])
+    result = run_quick(args, tmp_path)
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "not-a-regular-file" in line]
+    assert len(lines) == 1 and args[1] in lines[0], result.stderr
+
+
+def test_a_device_output_is_written_in_place(tmp_path: Path) -> None:
+    shutil.copy(DATA / "answers" / "alex.yaml", tmp_path / "alex.yaml")
+    for name in ("null", "null2.csv"):
+        make_null_device(tmp_path / name)
+    report = run_quick(["report", "alex.yaml", "--output", "null"], tmp_path)
+    assert report.returncode == 0, report.stderr
+    batch = run_quick(
+        ["batch", "alex.yaml", "--summary", "null", "--scores", "null2.csv"], tmp_path
+    )
+    assert batch.returncode == 0, batch.stderr
+    for name in ("null", "null2.csv"):
+        assert stat.S_ISCHR((tmp_path / name).stat().st_mode), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alex.yaml", "null", "null2.csv"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "alex.yaml", "--output", "out.fifo"],
+        ["batch", "alex.yaml", "--summary", "out.fifo"],
+        ["batch", "alex.yaml", "--scores", "out.fifo.csv"],
+        ["batch", "alex.yaml", "--scores", "out.fifo.jsonl"],
+    ],
+    ids=" ".join,
+)
+def test_a_fifo_output_is_refused(tmp_path: Path, args: list[str]) -> None:
+    shutil.copy(DATA / "answers" / "alex.yaml", tmp_path / "alex.yaml")
+    fifo = tmp_path / args[-1]
+    os.mkfifo(fifo)
+    result = run_quick(args, tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{args[-1]}" in result.stderr and "named pipe" in result.stderr, result.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alex.yaml", args[-1]]
+
+
+def test_atomic_write_refuses_a_socket(tmp_path: Path) -> None:
+    import socket
+
+    from lpc_assess.writers.files import NotARegularFile, atomic_write
+
+    path = tmp_path / "sock"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        with pytest.raises(NotARegularFile) as caught:
+            atomic_write(path, "text")
+    assert caught.value.filename == str(path) and "socket" in str(caught.value.strerror)
+    assert stat.S_ISSOCK(path.stat().st_mode)
+
+
+# --- YAML aliases: the text they expand to is budgeted. ---
+
+
+def alias_bomb(references: int) -> str:
+    anchor = "x" * 4900
+    items = ", ".join(["*a"] * references)
+    return f"framework: personalised-care\nnotes:\n  a: &a '{anchor}'\n  b: [{items}]\n"
+
+
+def test_aliases_expanding_to_too_much_text_are_refused_quickly() -> None:
+    from lpc_assess.diagnostics import InputError
+    from lpc_assess.inputs.documents import parse_yaml
+
+    text = alias_bomb(190_000)  # ~770 KB that would expand to ~930 MB of text
+    started = time.monotonic()
+    with pytest.raises(InputError) as caught:
+        parse_yaml(text, "bomb.yaml")
+    assert time.monotonic() - started < 2
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "too-much-expansion"
+    assert problem.line == 4 and problem.col is not None
+
+
+def test_aliases_are_budgeted_against_a_small_files_size() -> None:
+    from lpc_assess.diagnostics import InputError
+    from lpc_assess.inputs.documents import parse_yaml
+
+    text = alias_bomb(12)  # 5 KB, expanding to ~59 KB: over 10 x its size
+    with pytest.raises(InputError) as caught:
+        parse_yaml(text, "small.yaml")
+    assert [d.code for d in caught.value.diagnostics] == ["too-much-expansion"]
+
+
+def test_a_document_with_a_few_aliases_still_loads() -> None:
+    from lpc_assess.inputs.documents import parse_yaml
+
+    text = "base: &b {x: 'some words', y: [1, 2]}\nuse: [*b, *b, *b]\nlong: &l 'text'\nagain: *l\n"
+    document = parse_yaml(text, "ok.yaml")
+    assert document.data["use"] == [{"x": "some words", "y": [1, 2]}] * 3
+    assert document.data["again"] == "text"
+
+
+def test_report_refuses_an_alias_bomb_answers_file(tmp_path: Path) -> None:
+    (tmp_path / "bomb.yaml").write_text(alias_bomb(190_000), encoding="utf-8")
+    result = run(["report", "bomb.yaml", "--output", "out.md"], tmp_path)
+    assert result.returncode == 1
+    assert "bomb.yaml:4:" in result.stderr and "too-much-expansion" in result.stderr
+    assert not (tmp_path / "out.md").exists()
+
+
+# --- Every CSV written neutralises formulas. ---
+
+
+def test_blank_csv_neutralises_formula_statements(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    import yaml
+
+    folder = tmp_path / "fw"
+    shutil.copytree(BUILTIN_FRAMEWORK, folder)
+    theme = yaml.safe_load((folder / "being.yaml").read_text(encoding="utf-8"))
+    formulas = ['=HYPERLINK("http://x","y")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)"]
+    for indicator, formula in zip(theme["indicators"], formulas, strict=False):
+        indicator["statement"] = formula
+    (folder / "being.yaml").write_text(yaml.safe_dump(theme), encoding="utf-8")
+    result = run(["blank", "--framework", "fw", "--format", "csv"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    header, statements = list(csv.reader(io.StringIO(result.stdout)))
+    for formula in formulas:
+        assert "'" + formula in statements
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in [*header, *statements])
+    # A filled-in copy is still read by batch: the statement row is known and skipped.
+    answers = ",".join(["r1", "Robin", *["3"] * (len(header) - 2)])
+    (tmp_path / "filled.csv").write_text(result.stdout + answers + "\n", encoding="utf-8")
+    scored = run(["batch", "filled.csv", "--framework", "fw"], tmp_path)
+    assert scored.returncode == 0, scored.stderr
+    assert "scored 1 response" in scored.stdout + scored.stderr

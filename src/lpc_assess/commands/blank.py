@@ -12,12 +12,19 @@ def blank_csv(framework: Framework) -> str:
     """A header row of `id`, `name` and one column per indicator id, then a row of statements.
 
     The statements row is there for the person filling it in; `batch` knows it
-    and skips it (see tabular.py).
+    and skips it (see csv_export.py).
+
+    A cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+`, `-`, `@`)
+    is neutralised with a leading `'`, as in the scores file.
     """
+    from lpc_assess.writers.scores import neutralise
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "name", *(i.id for i in framework.indicators)])
-    writer.writerow(["", "", *(i.statement for i in framework.indicators)])
+    header = ["id", "name", *(i.id for i in framework.indicators)]
+    statements = ["", "", *(i.statement for i in framework.indicators)]
+    writer.writerow([neutralise(cell) for cell in header])
+    writer.writerow([neutralise(cell) for cell in statements])
     return out.getvalue()
 
 

@@ -13,11 +13,13 @@ from lpc_assess.model.framework import check_framework
 def framework_files(path: Path) -> tuple[list[Path], list[Diagnostic]]:
     """The framework files a path stands for: itself, its framework.yaml, or its children's."""
     shown = display_path(path)
-    if path.is_file():
+    # Any file but a folder is taken, so that reading it says what is wrong with it
+    # (a FIFO or device is refused there, unopened) instead of "no framework".
+    if _a_file(path):
         return [path], []
     if not path.exists():
         return [], [error(shown, None, "not-found", "no such file or folder")]
-    if (path / "framework.yaml").is_file():
+    if _a_file(path / "framework.yaml"):
         return [path / "framework.yaml"], []
     children = sorted(p for p in path.glob("*/framework.yaml") if p.is_file())
     if not children:
@@ -25,6 +27,10 @@ def framework_files(path: Path) -> tuple[list[Path], list[Diagnostic]]:
             error(shown, None, "no-framework", "holds no framework.yaml, nor folders that hold one")
         ]
     return children, []
+
+
+def _a_file(path: Path) -> bool:
+    return path.exists() and not path.is_dir()
 
 
 def validate_paths(paths: Sequence[Path]) -> tuple[int, list[Diagnostic]]:

@@ -409,7 +409,9 @@ class CsvExport:
             at = self.columns.indicators.get(indicator.id)
             if at is None or at >= len(row) or not row[at].strip():
                 continue
-            if normalise_header(row[at]) != normalise_header(indicator.statement):
+            cell, statement = normalise_header(row[at]), normalise_header(indicator.statement)
+            # `blank` writes a statement a spreadsheet would run as a formula with a `'`.
+            if cell != statement and cell != "'" + statement:
                 return False
             seen = True
         return seen

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lpc_assess.diagnostics import Diagnostic, InputError
 from lpc_assess.inputs.documents import error
+from lpc_assess.inputs.reading import require_regular
 
 MAX_CELL = 1 << 20  # 1 MiB
 MAX_FILE = 2 << 30  # 2 GiB
@@ -103,11 +104,12 @@ def sniff_delimiter(head: str) -> str:
 
 
 def check_file(path: Path, source: str, encoding: str) -> str:
-    """Size, encoding and NUL checks over the whole file; the codec name to read it with."""
+    """Size, encoding and NUL checks over the whole file; the codec name to read it with.
+
+    Only a regular file is opened: a FIFO, device or socket is refused first.
+    """
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise InputError([error(source, None, "not-a-file", "is a folder, not a file")])
+        size = require_regular(path, source).st_size  # a FIFO or device is never opened
         if size > MAX_FILE:
             raise InputError(
                 [

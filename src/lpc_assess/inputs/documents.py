@@ -8,6 +8,8 @@ stream by our own small builder, so that:
   `!!python/...` and any other tag is refused, nothing is ever executed);
 * nesting depth and the number of nodes, aliases expanded, are capped, so an
   alias bomb or a 20,000-deep document is refused instead of exhausting memory;
+* so is the scalar text that aliases expand to (min(1 MiB, 10 x the document's
+  size)): a few long strings referenced many times cannot make a huge report;
 * duplicate keys are errors instead of silently keeping the last one;
 * each value and each mapping key keeps its line and column, so that problems
   found later (by pydantic or by our own rules) point at the right place.
@@ -26,14 +28,19 @@ from typing import Any
 import yaml
 
 from lpc_assess.diagnostics import Diagnostic, InputError
+from lpc_assess.inputs.reading import MAX_BYTES as MAX_BYTES
+from lpc_assess.inputs.reading import Position as Position
+from lpc_assess.inputs.reading import display_path as display_path
+from lpc_assess.inputs.reading import error as error
+from lpc_assess.inputs.reading import read_bytes as read_bytes
 
-MAX_BYTES = 1 << 20  # 1 MiB
 MAX_DEPTH = 64
 MAX_NODES = 200_000
+MAX_EXPANSION = 1 << 20  # characters of scalar text that aliases may add, at most
+EXPANSION_FACTOR = 10  # ... and at most this many times the document's own size
 MAX_INT_DIGITS = 30
 
 Loc = tuple[str | int, ...]
-Position = tuple[int, int]
 
 _YAML_NS = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
@@ -45,59 +52,6 @@ try:  # libyaml is much faster when present; same semantics.
     _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
-
-
-def error(path: str, position: Position | None, code: str, message: str) -> Diagnostic:
-    line, col = position if position else (None, None)
-    return Diagnostic(path, line, col, "error", code, message)
-
-
-def display_path(path: Path) -> str:
-    """How a path is shown in messages: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):
-        return str(path)
-
-
-def read_bytes(path: Path, *, label: str | None = None, limit: int = MAX_BYTES) -> bytes:
-    """Read a whole input file of at most `limit` bytes, or raise InputError saying why not."""
-    shown = label or display_path(path)
-    try:
-        if not path.exists():
-            if path.is_symlink():
-                raise InputError(
-                    [error(shown, None, "unreadable", "a broken link or a symlink loop")]
-                )
-            raise InputError([error(shown, None, "not-found", "no such file")])
-        if path.is_dir():
-            raise InputError([error(shown, None, "not-a-file", "is a folder, not a file")])
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(
-                [
-                    error(
-                        shown,
-                        None,
-                        "too-large",
-                        f"file is {size:,} bytes; the limit is {limit:,} bytes",
-                    )
-                ]
-            )
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)  # special files can lie about their size
-    except InputError:
-        raise
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise InputError([error(shown, None, "unreadable", f"cannot read: {reason}")]) from None
-    except RuntimeError:  # symlink loop on some Python versions
-        raise InputError([error(shown, None, "unreadable", "cannot read: symlink loop")]) from None
-    if len(raw) > limit:
-        raise InputError(
-            [error(shown, None, "too-large", f"file is over the {limit:,}-byte limit")]
-        )
-    return raw
 
 
 def _line_col(raw: bytes, offset: int) -> Position:
@@ -213,13 +167,17 @@ class Document:
 class _Builder:
     """Turns a PyYAML event stream into Python data plus positions, safely."""
 
-    def __init__(self, shown: str) -> None:
+    def __init__(self, shown: str, expansion_limit: int = MAX_EXPANSION) -> None:
         self.shown = shown
+        self.expansion_limit = expansion_limit
+        self.text = 0  # characters of scalar text so far, aliases expanded
+        self.expanded = 0  # of which added by aliases
         self.resolver = yaml.resolver.Resolver()
         self.constructor = yaml.constructor.SafeConstructor()
         self.positions: dict[Loc, Position] = {}
         self.key_positions: dict[Loc, Position] = {}
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        # An anchor's value, its node count, and its characters of scalar text.
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.nodes = 0
         self.problems: list[Diagnostic] = []
 
@@ -233,6 +191,18 @@ class _Builder:
                 mark,
                 "too-many-nodes",
                 f"document has more than {MAX_NODES:,} values (aliases expanded); refusing it",
+            )
+
+    def expand(self, chars: int, mark: Any) -> None:
+        """Count the scalar text an alias expands to; refuse past the budget."""
+        self.text += chars
+        self.expanded += chars
+        if self.expanded > self.expansion_limit:
+            raise self.fail(
+                mark,
+                "too-much-expansion",
+                f"aliases expand to more than {self.expansion_limit:,} characters of text "
+                "(the limit is 1 MiB or 10 times the file's size); refusing it",
             )
 
     def scalar(self, event: Any) -> Any:
@@ -273,7 +243,8 @@ class _Builder:
 
     def build(self, events: Any) -> Any:
         root: list[Any] = []
-        # A frame: [container, loc, pending key, its position, anchor, node count at start, mark]
+        # A frame: [container, loc, pending key, its position, anchor, node count at start,
+        #           mark, text count at start]
         stack: list[list[Any]] = []
         documents = 0
 
@@ -309,9 +280,10 @@ class _Builder:
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 self.count(1, event.start_mark)
+                self.text += len(event.value)
                 value = self.scalar(event)
                 if event.anchor:
-                    self.anchors[event.anchor] = (value, 1)
+                    self.anchors[event.anchor] = (value, 1, len(event.value))
                 attach(value, event.start_mark)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 self.count(1, event.start_mark)
@@ -338,12 +310,25 @@ class _Builder:
                     else:
                         loc = (*parent[1], parent[2])
                 stack.append(
-                    [container, loc, _NO_KEY, None, event.anchor, self.nodes, event.start_mark]
+                    [
+                        container,
+                        loc,
+                        _NO_KEY,
+                        None,
+                        event.anchor,
+                        self.nodes,
+                        event.start_mark,
+                        self.text,
+                    ]
                 )
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                container, _, _, _, anchor, started, mark = stack.pop()
+                container, _, _, _, anchor, started, mark, text_started = stack.pop()
                 if anchor:
-                    self.anchors[anchor] = (container, self.nodes - started + 1)
+                    self.anchors[anchor] = (
+                        container,
+                        self.nodes - started + 1,
+                        self.text - text_started,
+                    )
                 attach(container, mark)
             elif kind is yaml.AliasEvent:
                 if event.anchor not in self.anchors:
@@ -352,8 +337,9 @@ class _Builder:
                         "yaml-syntax",
                         f"alias *{event.anchor} refers to no anchor",
                     )
-                value, size = self.anchors[event.anchor]
+                value, size, chars = self.anchors[event.anchor]
                 self.count(size, event.start_mark)
+                self.expand(chars, event.start_mark)
                 attach(value, event.start_mark)
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
@@ -382,7 +368,7 @@ def _syntax_error(shown: str, exc: yaml.YAMLError) -> InputError:
 
 def parse_yaml(text: str, shown: str) -> Document:
     """Parse YAML text into a Document, or raise InputError."""
-    builder = _Builder(shown)
+    builder = _Builder(shown, min(MAX_EXPANSION, EXPANSION_FACTOR * len(text)))
     try:
         data = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.YAMLError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,8 +43,15 @@ def expand_inputs(paths: list[Path], exclude: set[Path]) -> tuple[list[Path], li
 
     for given in paths:
         if given.is_dir():
-            found = sorted(_walk(given))
-            if not found:
+            found: list[Path] = []
+            special = 0
+            for path, mode in sorted(_walk(given)):
+                if mode is None or stat.S_ISREG(mode):
+                    found.append(path)  # unreadable entries are reported when read
+                else:
+                    special += 1
+                    problems.append(_not_regular(display_path(path), mode))
+            if not found and not special:
                 problems.append(
                     row_problem(
                         display_path(given),
@@ -58,9 +66,7 @@ def expand_inputs(paths: list[Path], exclude: set[Path]) -> tuple[list[Path], li
         elif given.is_file():
             take(given)
         elif given.exists():
-            problems.append(
-                row_problem(str(given), None, None, "not-a-file", "not a regular file or a folder")
-            )
+            problems.append(_not_regular(str(given), given.stat().st_mode))
         else:
             problems.append(
                 row_problem(str(given), None, None, "no-such-file", "no such file or folder")
@@ -68,9 +74,23 @@ def expand_inputs(paths: list[Path], exclude: set[Path]) -> tuple[list[Path], li
     return files, problems
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _not_regular(shown: str, mode: int) -> Diagnostic:
+    """A FIFO, device or socket: reported, and never opened (a FIFO would block the run)."""
+    from lpc_assess.inputs.reading import not_regular
+
+    (problem,) = not_regular(shown, mode).diagnostics
+    return problem
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, int | None]]:
+    """Each candidate file in `folder` with its mode (links followed; None if stat fails)."""
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in names:
             if not name.startswith(".") and Path(name).suffix.lower() in FOLDER_SUFFIXES:
-                yield Path(root) / name
+                path = Path(root) / name
+                try:
+                    mode: int | None = os.stat(path).st_mode
+                except OSError:
+                    mode = None
+                yield path, mode

@@ -468,7 +468,7 @@ def framework_file(spec: str | None) -> Path:
     given = Path(spec)
     if given.is_dir():
         return given / "framework.yaml"
-    if given.is_file():
+    if given.exists():  # a file, or something that is not one: reading it says which
         return given
     if re.match(SLUG_PATTERN, spec):
         for folder in (Path("frameworks"), builtin_frameworks_dir()):

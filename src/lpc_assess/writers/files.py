@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -20,6 +22,60 @@ _RESERVED = {
 }
 
 
+class NotARegularFile(OSError):
+    """An output path that is a FIFO, socket or block device: never written, never replaced.
+
+    An OSError, so every caller's "cannot write" handling reports it in one line;
+    its `filename` is the path and its `strerror` says what the path is.
+    """
+
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(
+            errno.EINVAL,
+            f"is {what}, not a regular file; choose another output path",
+            str(path),
+        )
+
+
+def output_target(path: Path) -> bool:
+    """How an output path is written: False to write-and-rename (a regular file or a
+    new path), True to write in place (an existing character device, e.g. /dev/null).
+
+    Raises IsADirectoryError for a folder and NotARegularFile for a FIFO, a socket
+    or a block device: replacing one would destroy it, and opening a FIFO for
+    writing blocks until someone reads it.
+    """
+    try:
+        mode = os.stat(path).st_mode  # links followed: a link to /dev/null is a device
+    except FileNotFoundError:
+        return False  # a new file (or a broken link, replaced as before)
+    if stat.S_ISREG(mode):
+        return False
+    if stat.S_ISCHR(mode):
+        return True
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    if stat.S_ISFIFO(mode):
+        raise NotARegularFile(path, "a named pipe (FIFO)")
+    if stat.S_ISSOCK(mode):
+        raise NotARegularFile(path, "a socket")
+    raise NotARegularFile(path, "a block device" if stat.S_ISBLK(mode) else "a special file")
+
+
+def open_in_place(path: Path) -> int:
+    """Open an existing character device for writing, checking it still is one."""
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO would not block
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISCHR(mode):
+            raise NotARegularFile(path, "no longer a character device")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def atomic_write(path: Path, data: str | bytes, *, private: bool = False) -> None:
     """Replace `path` with `data` so that a reader sees the old or the new file, never half.
 
@@ -27,11 +83,17 @@ def atomic_write(path: Path, data: str | bytes, *, private: bool = False) -> Non
     fsynced, then renamed over `path`. With `private`, the file is created
     with mode 0600 (readable only by its owner) before any data is written.
     On failure the temporary file is removed and the previous file is intact.
+
+    Only a regular file or a new path is replaced: an existing character device
+    (/dev/null, a terminal) is written in place; a folder, FIFO, socket or
+    block device is refused with an OSError naming the path (see `output_target`).
     """
     path = Path(path)
-    if path.is_dir():
-        raise IsADirectoryError(f"{path} is a folder, not a file")
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if output_target(path):
+        with os.fdopen(open_in_place(path), "wb") as device:
+            device.write(payload)
+        return
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

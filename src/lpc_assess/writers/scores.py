@@ -85,22 +85,37 @@ class ScoresWriter(Protocol):
 
 
 class _StreamedFile:
-    """A temporary file next to `path`, renamed over it on `commit()`."""
+    """A temporary file next to `path`, renamed over it on `commit()`.
+
+    An existing character device (/dev/null) is written in place instead; a
+    folder, FIFO or socket is refused with an OSError (see `files.output_target`).
+    """
 
     def __init__(self, path: Path) -> None:
+        from lpc_assess.writers.files import open_in_place, output_target
+
         self.path = path
+        self._tmp: Path | None = None
+        if output_target(path):
+            self.handle: IO[str] = open(  # noqa: SIM115
+                open_in_place(path), "w", encoding="utf-8", newline=""
+            )
+            return
         folder = path.parent if str(path.parent) else Path(".")
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         umask = os.umask(0)
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
         self._tmp = Path(name)
-        self.handle: IO[str] = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
 
     def finish(self) -> None:
         """Nothing to do: the batch commits the file with its other outputs."""
 
     def commit(self) -> None:
+        if self._tmp is None:  # a device, written in place
+            self.handle.close()
+            return
         self.handle.flush()
         os.fsync(self.handle.fileno())
         self.handle.close()
@@ -109,8 +124,9 @@ class _StreamedFile:
     def abort(self) -> None:
         with contextlib.suppress(OSError):
             self.handle.close()
-        with contextlib.suppress(OSError):
-            self._tmp.unlink()
+        if self._tmp is not None:
+            with contextlib.suppress(OSError):
+                self._tmp.unlink()
 
 
 class CsvScoresWriter(_StreamedFile):

@@ -24,12 +24,15 @@ def refused(path: Path) -> list[str]:
 BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
 )
+# The same bomb of empty strings: no text to expand, so the node cap refuses it.
+EMPTY_BOMB = BOMB.replace('"x"', '""')
 
 
 @pytest.mark.parametrize(
     ("content", "code"),
     [
-        (BOMB.encode(), "too-many-nodes"),
+        (BOMB.encode(), "too-much-expansion"),
+        (EMPTY_BOMB.encode(), "too-many-nodes"),
         (b"[" * 20000 + b"]" * 20000, "too-deep"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01", "binary-file"),
         (b"id: abc\ntitle: x\x00y\n", "nul-byte"),

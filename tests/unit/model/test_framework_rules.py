@@ -1,4 +1,4 @@
-"""Every framework rule of docs/framework-format.md: one fixture folder per rule, exact diagnostics."""
+"""Every framework rule of docs/framework-format.md: one fixture folder per rule, exact output."""
 
 from __future__ import annotations
 
