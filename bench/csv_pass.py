@@ -1,4 +1,4 @@
-"""The floor of the performance targets in BENCHMARKS.md: a bare `csv.reader` pass over an export, counting rows."""
+"""The floor of the benchmarks: a bare `csv.reader` pass over an export, counting rows."""
 
 import csv
 import sys

@@ -429,7 +429,7 @@ def write_report(
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (bench/run.py); do not edit by hand. Targets are the performance targets in BENCHMARKS.md.",
+        "Written by `make bench` (bench/run.py); do not edit by hand.",
         "",
         f"- Measured: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}",
         f"- Machine: {machine()}",
