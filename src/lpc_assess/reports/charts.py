@@ -13,9 +13,10 @@ import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup, escape
+
+from lpc_assess.scoring.rounding import round_half_up
 
 TEXT = "#212b32"
 SECONDARY = "#4c6272"
@@ -55,17 +56,6 @@ def _num(value: float) -> str:
     """A coordinate, short and stable: at most two decimals, no trailing zeros."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-def round_half_up(value: float, digits: int = 1) -> Decimal:
-    """`value` rounded as people do by hand (62.25 -> 62.3), from its shortest decimal form.
-
-    Python's own rounding works on the binary value and rounds halves to even,
-    so 62.25 would show as 62.2 and a reader recomputing by hand would differ.
-    """
-    step = Decimal(1).scaleb(-digits)
-    rounded = Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP)
-    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def _percent_text(value: float) -> str:

@@ -28,7 +28,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from lpc_assess import __version__
-from lpc_assess.reports.charts import round_half_up
+from lpc_assess.scoring.rounding import round_half_up
 
 Kind = Literal["html", "md"]
 FORMATS = ("md", "html", "json")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lpc_assess.scoring.rounding import round_half_up
 from lpc_assess.writers.files import atomic_write
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ def write_summary(path: Path, summary: TeamSummary) -> None:
 
 
 def _fixed(value: float | None, digits: int = 2) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
+    """Rounded half up, as the reports round (56.25 -> 56.3), with `digits` decimals."""
+    return "-" if value is None else str(round_half_up(value, digits))
 
 
 def summary_rows(summary: TeamSummary) -> tuple[list[str], list[list[str]]]:

@@ -29,3 +29,15 @@ def test_only_the_cells_that_need_it_change() -> None:
         '"say ""hi"""',
         "ok",
     ]
+
+
+def test_the_terminal_table_rounds_halves_up_as_the_reports_do() -> None:
+    """56.25 shows as 56.3 in the terminal table, as in every report (not 56.2)."""
+    from lpc_assess.writers.summary import _fixed
+
+    assert _fixed(56.25, 1) == "56.3"
+    assert _fixed(62.25, 1) == "62.3"
+    assert _fixed(2.675, 2) == "2.68"  # binary 2.67499..., shown from its decimal form
+    assert _fixed(3.5, 2) == "3.50"
+    assert _fixed(-0.04, 1) == "0.0"
+    assert _fixed(None) == "-"
