@@ -45,7 +45,7 @@ lock:
 	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip 'pip-tools>=7.4'
 	$(PYPI_ONLY) CUSTOM_COMPILE_COMMAND='make lock' $(LOCK_VENV)/bin/pip-compile --quiet \
-	    --generate-hashes --allow-unsafe --strip-extras --extra test \
+	    --generate-hashes --allow-unsafe --strip-extras --extra test --extra pdf \
 	    --index-url $(PYPI) --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
 	    --output-file requirements.lock pyproject.toml requirements.in
 	$(PYPI_ONLY) $(LOCK_VENV)/bin/python -m pip install --quiet --dry-run --ignore-installed \
@@ -58,14 +58,14 @@ lock:
 test-latest:
 	test -x $(LATEST_VENV)/bin/python || $(PYTHON) -m venv $(LATEST_VENV)
 	$(LATEST_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(LATEST_VENV)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
+	$(LATEST_VENV)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test,pdf]'
 	touch $(LATEST_VENV)/.installed
 	$(MAKE) --no-print-directory lint typecheck pytest VENV=$(LATEST_VENV)
 
 # the performance targets in BENCHMARKS.md as whole processes; rewrites BENCHMARKS.md. Exports are generated into
 # bench/data/ once (the 1M one is ~290 MB). E.g. BENCH_ARGS='--sizes 100k --runs 7'.
 bench: $(STAMP)
-	$(BIN)/python -c 'import pandas' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -c 'import pandas' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[test,pdf,bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 schemas: $(STAMP)

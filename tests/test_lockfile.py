@@ -165,11 +165,12 @@ def _pyproject() -> dict[str, Any]:
 
 
 def _declared() -> list[str]:
-    """pyproject.toml's dependencies, its `test` extra and its build requirements."""
+    """pyproject.toml's dependencies, its `test` and `pdf` extras and its build requirements."""
     data = _pyproject()
     return [
         *data["project"]["dependencies"],
         *data["project"]["optional-dependencies"]["test"],
+        *data["project"]["optional-dependencies"]["pdf"],
         *data["build-system"]["requires"],
     ]
 
