@@ -79,8 +79,10 @@ def test_the_cycle_finder_finds_one() -> None:
 
 def test_the_graph_sees_imports_inside_functions() -> None:
     graph = import_graph()
-    # commands.batch imports the CSV source only inside a method.
-    assert "lpc_assess.inputs.csv_export" in graph["lpc_assess.commands.batch"]
+    # commands.batch imports the source interface only inside a method, and
+    # inputs.sources each format only inside open_source.
+    assert "lpc_assess.inputs.source" in graph["lpc_assess.commands.batch"]
+    assert "lpc_assess.inputs.csv_export" in graph["lpc_assess.inputs.sources"]
 
 
 def test_no_module_is_over_the_limit() -> None:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from lpc_assess.diagnostics import Diagnostic, InputError, row_problem, summary_entry
-from lpc_assess.inputs.sources import ANSWERS_SUFFIXES, CSV_SUFFIXES, expand_inputs
+from lpc_assess.diagnostics import Diagnostic, InputError, summary_entry
+from lpc_assess.inputs.sources import expand_inputs
 from lpc_assess.pipeline.anonymise import Anonymiser
 from lpc_assess.pipeline.people import PeopleTable
 from lpc_assess.pipeline.person_reports import PersonReports
@@ -159,50 +159,10 @@ class BatchRun:
 
     def read(self, path: Path, advance: Callable[[int], None]) -> None:
         """Score every response of one input file; problems are recorded, never raised."""
-        from lpc_assess.inputs.documents import display_path
-        from lpc_assess.writers.progress import file_size
+        from lpc_assess.inputs.source import RejectedRow
+        from lpc_assess.inputs.sources import open_source
 
         self.inputs += 1
-        suffix = path.suffix.lower()
-        try:
-            if suffix in ANSWERS_SUFFIXES:
-                self._read_answers(path)
-            elif suffix in CSV_SUFFIXES:
-                self._read_csv(path, advance)
-                return
-            else:
-                self.reject(
-                    [
-                        row_problem(
-                            display_path(path),
-                            None,
-                            None,
-                            "unsupported-input",
-                            "not an answers file or CSV export (use .yaml, .yml, .json or .csv)",
-                        )
-                    ]
-                )
-        except InputError as exc:
-            self.reject(exc.diagnostics)
-        advance(file_size(path))
-
-    def _read_answers(self, path: Path) -> None:
-        from lpc_assess.inputs.documents import display_path
-        from lpc_assess.model.answers import load_answers
-        from lpc_assess.scoring.scored import ScoredChunk, record_from_response
-
-        response, warnings = load_answers(path, self.framework)
-        self.notes.extend(d.text() for d in warnings)
-        shown = display_path(path)
-        rid = response.respondent_id or path.stem
-        record = record_from_response(self.scorer, response, respondent_id=rid, source=shown)
-        self.accept(ScoredChunk.of(self.scorer, [record], shown))
-
-    def _read_csv(self, path: Path, advance: Callable[[int], None]) -> None:
-        from lpc_assess.inputs.csv_export import RejectedRow, open_export
-
-        export = open_export(path, self.framework, self.scorer, self.csv_options)
-        self.notes.extend(export.notes)
         done = 0
 
         def progress(position: int) -> None:
@@ -210,11 +170,19 @@ class BatchRun:
             advance(position - done)
             done = position
 
-        for item in export.chunks(progress):
-            if isinstance(item, RejectedRow):
-                self.reject(item.problems)
-            else:
-                self.accept(item)
+        try:
+            source = open_source(path, self.framework, self.scorer, self.csv_options)
+            self.notes.extend(source.notes)
+            for item in source.chunks(progress):
+                if isinstance(item, RejectedRow):
+                    self.reject(item.problems)
+                else:
+                    self.accept(item)
+        except InputError as exc:
+            self.reject(exc.diagnostics)
+            from lpc_assess.writers.progress import file_size
+
+            progress(file_size(path))
 
     # Finishing --------------------------------------------------------------------------
 

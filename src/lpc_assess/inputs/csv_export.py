@@ -35,19 +35,12 @@ from lpc_assess.inputs.csv_text import (
 )
 from lpc_assess.inputs.documents import display_path
 from lpc_assess.inputs.options import CsvOptions
+from lpc_assess.inputs.source import RejectedRow
 from lpc_assess.model.framework import Framework
 from lpc_assess.scoring.compiled import CompiledScorer, Memo, ThemePattern
 from lpc_assess.scoring.scored import ScoredChunk, ScoredResponse
 
 CHUNK_ROWS = 256  # rows scored together: enough to amortise, small enough for the CPU cache
-
-
-@dataclass(frozen=True)
-class RejectedRow:
-    """A row left out because of its problems (every bad cell is listed)."""
-
-    row: int
-    problems: list[Diagnostic]
 
 
 def _one_cell(at: int, row: list[str]) -> tuple[str]:

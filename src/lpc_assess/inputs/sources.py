@@ -1,4 +1,9 @@
-"""The inputs of a batch: given files, and the answers files and exports in given folders."""
+"""The inputs of a batch: given files, the files in given folders, and a source for each.
+
+`expand_inputs` turns the paths a user gave into files; `open_source` opens one
+file as the `Source` (inputs/source.py) of its format, chosen by its suffix.
+A new format is one class and one line in `open_source`.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,10 @@ from typing import TYPE_CHECKING
 from lpc_assess.diagnostics import Diagnostic, row_problem
 
 if TYPE_CHECKING:
-    pass
+    from lpc_assess.inputs.options import CsvOptions
+    from lpc_assess.inputs.source import Source
+    from lpc_assess.model.framework import Framework
+    from lpc_assess.scoring.compiled import CompiledScorer
 
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
@@ -21,6 +29,35 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
 FOLDER_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+
+
+def open_source(
+    path: Path, framework: Framework, scorer: CompiledScorer, options: CsvOptions
+) -> Source:
+    """`path` opened as the source of its format; InputError if it cannot be read."""
+    from lpc_assess.diagnostics import InputError
+    from lpc_assess.inputs.reading import display_path
+
+    suffix = path.suffix.lower()
+    if suffix in ANSWERS_SUFFIXES:
+        from lpc_assess.inputs.answers_file import AnswersFile
+
+        return AnswersFile(path, framework, scorer)
+    if suffix in CSV_SUFFIXES:
+        from lpc_assess.inputs.csv_export import open_export
+
+        return open_export(path, framework, scorer, options)
+    raise InputError(
+        [
+            row_problem(
+                display_path(path),
+                None,
+                None,
+                "unsupported-input",
+                "not an answers file or CSV export (use .yaml, .yml, .json or .csv)",
+            )
+        ]
+    )
 
 
 def expand_inputs(paths: list[Path], exclude: set[Path]) -> tuple[list[Path], list[Diagnostic]]:

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lpc_assess.diagnostics import InputError
-from lpc_assess.inputs.csv_export import CsvOptions, RejectedRow, open_export
+from lpc_assess.inputs.csv_export import CsvOptions, open_export
 from lpc_assess.inputs.documents import parse_json, parse_yaml
+from lpc_assess.inputs.source import RejectedRow
 from lpc_assess.model.answers import parse_answers
 from lpc_assess.model.framework import (
     Band,

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import lpc_assess.scoring.compiled as compiled_module
 import lpc_assess.scoring.team as team_module
-from lpc_assess.inputs.csv_export import CsvOptions, RejectedRow, open_export
+from lpc_assess.inputs.csv_export import CsvOptions, open_export
+from lpc_assess.inputs.source import RejectedRow
 from lpc_assess.model.framework import (
     Band,
     Framework,
