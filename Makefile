@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 LOCK_VENV   ?= .venv-lock
 LATEST_VENV ?= .venv-latest
 
-.PHONY: run test lint typecheck pytest lock test-latest bench schemas clean
+.PHONY: run test lint typecheck pytest lock test-latest bench schemas mutation clean
 
 # Exactly what requirements.lock pins, every file checked against its hash, then
 # the project itself, built by the locked hatchling (no build isolation, no deps).
@@ -65,11 +65,33 @@ test-latest:
 # the performance targets in BENCHMARKS.md as whole processes; rewrites BENCHMARKS.md. Exports are generated into
 # bench/data/ once (the 1M one is ~290 MB). E.g. BENCH_ARGS='--sizes 100k --runs 7'.
 bench: $(STAMP)
-	$(BIN)/python -c 'import pandas' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[test,pdf,bench]'
+	$(BIN)/python -c 'import pandas, polars' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[test,pdf,bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 schemas: $(STAMP)
 	for kind in framework theme answers; do $(BIN)/lpc-assess schema $$kind > schemas/$$kind.schema.json; done
 
+# Mutation testing (docs/mutation-testing.md): mutmut changes the scoring, team statistics
+# and 360 code one small edit at a time and runs their unit tests ([tool.mutmut] in
+# pyproject.toml); a change no test notices is a gap. Prints the share of changes caught per
+# module and fails below MUTATION_MIN percent. Results are kept in mutants/, so a second run
+# only retests what changed. MUTATION_ARGS='--max-children 1' on a busy machine.
+MUTATION_ARGS ?= --max-children 2
+MUTATION_MIN  ?= 95
+mutation: $(STAMP)
+	mkdir -p mutants
+	$(BIN)/mutmut run $(MUTATION_ARGS) > mutants/run.log 2>&1 || { tail -n 30 mutants/run.log; exit 1; }
+	$(BIN)/mutmut results --all true 2>/dev/null | awk -F': ' -v min=$(MUTATION_MIN) ' \
+	  { module = $$1; sub(/^ +/, "", module); sub(/\.[^.]*$$/, "", module); all[module]++ } \
+	  $$NF == "killed" || $$NF == "timeout" || $$NF == "caught by type check" { caught[module]++ } \
+	  END { printf "%-34s %8s %8s %7s\n", "module", "mutants", "caught", "score"; \
+	        for (m in all) { score = 100 * caught[m] / all[m]; total += all[m]; got += caught[m]; \
+	          printf "%-34s %8d %8d %6.1f%%%s\n", m, all[m], caught[m], score, \
+	            score < min ? "  below " min "%" : "" | "sort"; \
+	          if (score < min) low = 1 } \
+	        close("sort"); \
+	        printf "%-34s %8d %8d %6.1f%%\n", "all", total, got, 100 * got / total; \
+	        if (low) print "see the survivors with: $(BIN)/mutmut results"; exit low }'
+
 clean:
-	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) dist build .pytest_cache .mypy_cache .ruff_cache mutants

@@ -7,8 +7,8 @@ shown, with its peak RSS:
 
 * `lpc-assess batch FILE --summary ... --scores ...`
 * a bare `csv.reader` pass over the same file (bench/csv_pass.py)
-* the equivalent pandas script (bench/pandas_batch.py), whose numbers are
-  checked against the batch's
+* the equivalent pandas script (bench/pandas_batch.py) and polars script
+  (bench/polars_batch.py), whose numbers are checked against the batch's
 * start-up: `lpc-assess --version` and `--help` against `python -c "import typer"`
 * `validate` of the built-in framework and `report` of one answers file to HTML
 
@@ -51,7 +51,7 @@ GENERATOR_VERSION = 3  # bump when generate.py changes what it writes
 # and execs the command, and reports its wall time and peak RSS from wait4(). A
 # child's peak RSS is never below that of the process it was forked from (Linux
 # counts the pre-exec memory), so measuring from this small launcher rather than
-# from this script, which may have imported pandas, keeps the figures honest.
+# from this script, which may have imported pandas or polars, keeps the figures honest.
 LAUNCHER = """
 import os, sys, time
 devnull = os.open(os.devnull, os.O_WRONLY)
@@ -192,7 +192,7 @@ def load() -> str:
 
 
 def agreement(ours: Path, theirs: Path) -> str:
-    """Whether the pandas script's summary has the batch's numbers (to 1e-9)."""
+    """Whether a script's summary (pandas or polars) has the batch's numbers (to 1e-9)."""
     try:
         a = json.loads(ours.read_text(encoding="utf-8"))
         b = json.loads(theirs.read_text(encoding="utf-8"))
@@ -236,6 +236,7 @@ def main() -> int:
         help="how the generated people answer (bench/generate.py)",
     )
     parser.add_argument("--no-pandas", action="store_true")
+    parser.add_argument("--no-polars", action="store_true")
     parser.add_argument("--no-startup", action="store_true", help="only the batch sizes")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite BENCHMARKS.md")
     args = parser.parse_args()
@@ -250,13 +251,18 @@ def main() -> int:
     framework = framework_json()
     fw_file = DATA / "framework.json"
     fw_file.write_text(json.dumps(framework))
-    pandas = not args.no_pandas
-    if pandas and find_spec("pandas") is None:  # never imported here: see LAUNCHER
-        print("pandas is not installed (pip install -e '.[bench]'); skipping it")
-        pandas = False
+    # The peer scripts: the name in the tables, the script, the stem of its output files.
+    peers = []
+    for library, skip in (("pandas", args.no_pandas), ("polars", args.no_polars)):
+        if skip:
+            continue
+        if find_spec(library) is None:  # never imported here: see LAUNCHER
+            print(f"{library} is not installed (pip install -e '.[bench]'); skipping it")
+            continue
+        peers.append((f"{library} script", BENCH / f"{library}_batch.py", library))
 
     results: list[Measure] = []
-    checks: dict[str, str] = {}
+    checks: dict[str, dict[str, str]] = {name: {} for name, _, _ in peers}
     work = Path(tempfile.mkdtemp(prefix="lpc-bench-"))
     started_load = load()
     print(f"machine: {machine()}; load {started_load}")
@@ -313,24 +319,14 @@ def main() -> int:
                 [TOOL, "batch", str(export), "--summary", "s.json", "--scores", "s.csv"],
             ),
         ]
-        if pandas:
+        for name, script, stem in peers:
             commands.append(
-                (
-                    "pandas script",
-                    [
-                        py,
-                        str(BENCH / "pandas_batch.py"),
-                        str(export),
-                        str(fw_file),
-                        "p.json",
-                        "p.csv",
-                    ],
-                )
+                (name, [py, str(script), str(export), str(fw_file), f"{stem}.json", f"{stem}.csv"])
             )
         results += measure_group(commands, size, args.runs, work)
-        if pandas:
-            checks[size] = agreement(work / "s.json", work / "p.json")
-            print(f"  pandas script vs batch: {checks[size]}")
+        for name, _, stem in peers:
+            checks[name][size] = agreement(work / "s.json", work / f"{stem}.json")
+            print(f"  {name} vs batch: {checks[name][size]}")
     ended_load = load()
     shutil.rmtree(work, ignore_errors=True)
     RESULTS.mkdir(exist_ok=True)
@@ -341,7 +337,8 @@ def main() -> int:
                 "load": [started_load, ended_load],
                 "answers": args.answers,
                 "results": [m.__dict__ for m in results],
-                "pandas_check": checks,
+                "pandas_check": checks.get("pandas script", {}),
+                "polars_check": checks.get("polars script", {}),
             },
             indent=1,
         )
@@ -359,7 +356,9 @@ def _yes(met: bool) -> str:
     return "yes" if met else "**no**"
 
 
-def targets(results: list[Measure], sizes: list[str], checks: dict[str, str]) -> list[str]:
+def targets(
+    results: list[Measure], sizes: list[str], checks: dict[str, dict[str, str]]
+) -> list[str]:
     """The rows of the 'against the targets' table (the performance targets in BENCHMARKS.md)."""
     lines = []
     typer_ = _find(results, "import typer")
@@ -378,9 +377,9 @@ def targets(results: list[Measure], sizes: list[str], checks: dict[str, str]) ->
             lines.append(f"| {name} under 0.5 s | {m.median:.3f} s | {_yes(m.median < 0.5)} |")
     peaks = []
     for size in sizes:
-        batch, bare, pandas = (
+        batch, bare, pandas, polars = (
             _find(results, n, size)
-            for n in ("lpc-assess batch", "csv.reader pass", "pandas script")
+            for n in ("lpc-assess batch", "csv.reader pass", "pandas script", "polars script")
         )
         if batch and bare:
             ratio = batch.median / bare.median
@@ -391,12 +390,15 @@ def targets(results: list[Measure], sizes: list[str], checks: dict[str, str]) ->
                 f"({batch.median:.2f} s vs {bare.median:.2f} s) | {judged} |"
             )
         if batch and pandas:
-            check = f"; {checks[size]}" if size in checks else ""
+            check = checks.get("pandas script", {}).get(size)
+            check = f"; {check}" if check else ""
             lines.append(
                 f"| batch {size} faster than pandas | {batch.median:.2f} s vs "
                 f"{pandas.median:.2f} s ({pandas.median / batch.median:.1f}x{check}) | "
                 f"{_yes(batch.median < pandas.median)} |"
             )
+        if batch and polars:
+            lines += _against_polars(batch, polars, size, checks.get("polars script", {}))
         if batch:
             peaks.append((size, batch.peak))
             lines.append(
@@ -419,11 +421,36 @@ def targets(results: list[Measure], sizes: list[str], checks: dict[str, str]) ->
     return lines
 
 
+def _against_polars(
+    batch: Measure, polars: Measure, size: str, checks: dict[str, str]
+) -> list[str]:
+    """The rows for polars, with the ratio batch/polars of the median times.
+
+    Up to 10,000 responses the batch should be the faster (ratio under 1); at
+    100,000 within 1.5x of polars, with at most a quarter of its peak RSS; at
+    1M the ratio is shown for context.
+    """
+    ratio = batch.median / polars.median
+    check = f"; {checks[size]}" if size in checks else ""
+    figures = f"{ratio:.2f}x ({batch.median:.2f} s vs {polars.median:.2f} s{check})"
+    if SIZES[size] <= 10_000:
+        met = _yes(ratio < 1)
+        return [f"| batch {size} ahead of polars: batch/polars under 1 | {figures} | {met} |"]
+    if size != "100k":
+        return [f"| batch {size} / polars | {figures} | (for context) |"]
+    share = batch.peak / polars.peak
+    return [
+        f"| batch {size} within 1.5x of polars: batch/polars | {figures} | {_yes(ratio <= 1.5)} |",
+        f"| batch {size} peak RSS at most a quarter of polars' | {batch.peak:.1f} MB vs "
+        f"{polars.peak:.1f} MB ({share:.2f}) | {_yes(share <= 0.25)} |",
+    ]
+
+
 def write_report(
     results: list[Measure],
     sizes: list[str],
     args: argparse.Namespace,
-    checks: dict[str, str],
+    checks: dict[str, dict[str, str]],
     loads: str,
 ) -> None:
     lines = [
@@ -451,6 +478,11 @@ def write_report(
         "(`read_csv` with categorical answer columns, label mapping, keyed theme means, "
         "bands, overall, the scores CSV and the summary); after the runs its summary is "
         "compared with the batch's (the `same numbers` note below).",
+        "- `polars script`: bench/polars_batch.py, the same work in polars (`read_csv` of "
+        "text columns, each distinct answer text mapped once then `replace_strict`, keyed "
+        "theme means, bands and overall as expressions, the scores CSV, and the summary as "
+        "one `select` of aggregates); polars runs on every core, so its CPU time can exceed "
+        "its wall time. Its summary is checked against the batch's in the same way.",
         "- Re-run part of it: `make bench BENCH_ARGS='--sizes 100k --runs 7 --no-startup'`; "
         "`--answers random` draws every cell independently, the worst case for the batch's "
         "look-up tables.",

@@ -9,21 +9,38 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from typer.core import TyperCommand
 
 from lpc_assess import __version__
-from lpc_assess.writers.terminal import say
+from lpc_assess.cli_options import (
+    AllowMissingOption,
+    AnalysisFormat,
+    BlankFormat,
+    DiagnosticFormat,
+    DocumentFormat,
+    EncodingOption,
+    FrameworkOption,
+    HelpfulApp,
+    IdColumnOption,
+    MapOption,
+    MatchKey,
+    NameColumnOption,
+    OutputFormat,
+    ProgressFormat,
+    RelationshipColumnOption,
+    ReportFormat,
+    SchemaKind,
+    SheetOption,
+    SubjectColumnOption,
+    at_least_one,
+)
+from lpc_assess.commands.result import CommandResult
+from lpc_assess.writers.terminal import say, write_out
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from typer.models import CommandFunctionType
-
     from lpc_assess.diagnostics import Diagnostic
 
 # The tool uses no pydantic plugins; skipping their discovery saves ~10 ms
@@ -31,34 +48,7 @@ if TYPE_CHECKING:
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
-class _Command(TyperCommand):
-    """Help that reads as people write it (tests/cli/test_help.py).
-
-    The usage line names arguments plainly (`report ANSWERS`, where typer 0.28
-    writes `{ANSWERS}` for a required one), and a command list shows each
-    command's first paragraph whole, never cut with "..." at some width.
-    """
-
-    def collect_usage_pieces(self, ctx: Any) -> list[str]:
-        pieces = super().collect_usage_pieces(ctx)
-        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        if self.short_help:
-            return self.short_help
-        return " ".join((self.help or "").split("\n\n")[0].split())
-
-
-class _App(typer.Typer):
-    """A Typer app whose commands are `_Command`s."""
-
-    def command(
-        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kwargs: Any
-    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
-        return super().command(name, cls=cls or _Command, **kwargs)
-
-
-app = _App(
+app = HelpfulApp(
     name="lpc-assess",
     help="Self-assessment for leadership in personalised care: take the self-check, "
     "score answers and teams, write development reports, and validate framework files.",
@@ -68,55 +58,20 @@ app = _App(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-FrameworkOption = Annotated[
-    str | None,
-    typer.Option(
-        "--framework",
-        "-f",
-        metavar="FRAMEWORK",
-        help="A framework folder, its framework.yaml, or an id under ./frameworks/ "
-        "or among the built-ins. Default: personalised-care.",
-    ),
-]
 
+def _show(result: CommandResult, *, data: bool = False) -> NoReturn:
+    """Print a command's result (messages on stderr, output on stdout) and exit with its code.
 
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class DiagnosticFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-
-
-class SchemaKind(str, Enum):
-    framework = "framework"
-    theme = "theme"
-    answers = "answers"
-
-
-class BlankFormat(str, Enum):
-    csv = "csv"
-    yaml = "yaml"
-
-
-class ReportFormat(str, Enum):
-    md = "md"
-    html = "html"
-    json = "json"
-
-
-class DocumentFormat(str, Enum):
-    md = "md"
-    html = "html"
+    `data`: the output is a report or a form, kept byte for byte when redirected.
+    """
+    for line in result.messages:
+        say(line)
+    write_out(result.output, data=data)
+    raise typer.Exit(result.exit_code)
 
 
 def _fail(diagnostics: list[Diagnostic], code: int = 1) -> NoReturn:
-    for diagnostic in diagnostics:
-        say(diagnostic.text())
-    raise typer.Exit(code)
+    _show(CommandResult(code, [d.text() for d in diagnostics]))
 
 
 def _version(value: bool) -> None:
@@ -151,7 +106,9 @@ def frameworks() -> None:
         raise typer.Exit(1)
     width = max(len(f.id) for f in found)
     for info in found:
-        print(f"{info.id:<{width}}  {info.version:<6} {info.title}  ({info.origin}: {info.where})")
+        write_out(
+            f"{info.id:<{width}}  {info.version:<6} {info.title}  ({info.origin}: {info.where})\n"
+        )
 
 
 @app.command()
@@ -178,7 +135,7 @@ def show(
     if fmt is OutputFormat.json:
         import json
 
-        print(json.dumps(loaded.as_dict(), indent=2, ensure_ascii=False))
+        write_out(json.dumps(loaded.as_dict(), indent=2, ensure_ascii=False) + "\n")
         return
     from lpc_assess.writers.terminal import framework_tree, stdout_console
 
@@ -227,7 +184,7 @@ def validate(
     checked, diagnostics = validate_paths(paths)
     if strict:
         diagnostics = promote_warnings(diagnostics)
-    sys.stdout.write(RENDERERS[fmt.value](diagnostics))
+    write_out(RENDERERS[fmt.value](diagnostics))
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     say(f"{checked} framework(s) checked: {errors} error(s), {warnings} warning(s)")
@@ -267,7 +224,7 @@ def blank(
         loaded = load_framework(framework)
     except InputError as exc:
         _fail(exc.diagnostics)
-    sys.stdout.write(blank_text(loaded, fmt.value))
+    write_out(blank_text(loaded, fmt.value), data=True)
 
 
 @app.command()
@@ -277,7 +234,12 @@ def report(
     ],
     framework: FrameworkOption = None,
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", metavar="md|html|json", help="md, html or json.")
+        ReportFormat,
+        typer.Option(
+            "--format",
+            metavar="md|html|json|pdf",
+            help="md, html, json or pdf (pdf needs the pdf extra).",
+        ),
     ] = ReportFormat.md,
     output: Annotated[
         Path | None,
@@ -301,16 +263,15 @@ def report(
     """Score one answers file and write its development report."""
     from lpc_assess.commands.report import run_report
 
-    raise typer.Exit(
-        run_report(
-            answers=answers,
-            framework=framework,
-            fmt=fmt.value,
-            output=output,
-            compare=compare,
-            template=template,
-        )
+    result = run_report(
+        answers=answers,
+        framework=framework,
+        fmt=fmt.value,
+        output=output,
+        compare=compare,
+        template=template,
     )
+    _show(result, data=True)
 
 
 @app.command()
@@ -332,21 +293,27 @@ def take(
             help="Where to write the report (.html or .md). Default: next to the answers, as HTML.",
         ),
     ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            metavar="FILE",
+            help="The earlier self-check to follow up and compare with. Default: the newest "
+            "completed lpc-answers-*.yaml next to the answers.",
+        ),
+    ] = None,
 ) -> None:
     """Take the self-check in the terminal.
 
-    Every answer is saved at once; an unfinished answers file is resumed.
+    Every answer is saved at once; an unfinished answers file is resumed. A new
+    self-check asks how the pledge of the last one went; after a pledge, a
+    calendar reminder is written next to the answers.
     """
     from lpc_assess.commands.take import run_take
 
-    raise typer.Exit(run_take(framework=framework, answers=answers, report=report_path))
-
-
-def _at_least_one(value: int) -> int:
-    # A check of our own rather than `min=1`, whose help reads "[x>=1]".
-    if value < 1:
-        raise typer.BadParameter(f"must be 1 or more, not {value}")
-    return value
+    raise typer.Exit(
+        run_take(framework=framework, answers=answers, report=report_path, previous=previous)
+    )
 
 
 @app.command()
@@ -366,7 +333,11 @@ def batch(
     ] = None,
     fmt: Annotated[
         DocumentFormat,
-        typer.Option("--format", metavar="md|html", help="Report format: md or html."),
+        typer.Option(
+            "--format",
+            metavar="md|html|pdf",
+            help="Report format: md, html or pdf (pdf needs the pdf extra).",
+        ),
     ] = DocumentFormat.html,
     summary: Annotated[
         Path | None,
@@ -383,7 +354,7 @@ def batch(
         typer.Option(
             "--min-raters",
             metavar="N",
-            callback=_at_least_one,
+            callback=at_least_one,
             help="Smallest 360 rater group that is shown (1 or more).",
         ),
     ] = 3,
@@ -396,37 +367,16 @@ def batch(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Read and check everything; write nothing.")
     ] = False,
-    encoding: Annotated[
-        str, typer.Option("--encoding", metavar="ENCODING", help="Encoding of CSV files.")
-    ] = "utf-8",
-    mapping: Annotated[
-        Path | None,
-        typer.Option("--map", metavar="FILE", help="YAML mapping of CSV header -> indicator id."),
-    ] = None,
-    id_column: Annotated[
-        str | None,
-        typer.Option("--id-column", metavar="COLUMN", help="CSV column of respondent ids."),
-    ] = None,
-    name_column: Annotated[
-        str | None,
-        typer.Option("--name-column", metavar="COLUMN", help="CSV column of names."),
-    ] = None,
-    subject_column: Annotated[
-        str | None,
-        typer.Option(
-            "--subject-column", metavar="COLUMN", help="CSV column naming the 360 subject."
-        ),
-    ] = None,
-    relationship_column: Annotated[
-        str | None,
-        typer.Option(
-            "--relationship-column",
-            metavar="COLUMN",
-            help="CSV column of the rater's relationship.",
-        ),
-    ] = None,
+    encoding: EncodingOption = "utf-8",
+    mapping: MapOption = None,
+    id_column: IdColumnOption = None,
+    name_column: NameColumnOption = None,
+    subject_column: SubjectColumnOption = None,
+    relationship_column: RelationshipColumnOption = None,
+    sheet: SheetOption = None,
+    allow_missing: AllowMissingOption = False,
 ) -> None:
-    """Score a team from answers files, folders and CSV exports.
+    """Score a team from answers files, folders, CSV exports and Excel workbooks.
 
     One bad input never stops the rest; with no output option it prints the team table.
     """
@@ -448,20 +398,143 @@ def batch(
         name_column=name_column,
         subject_column=subject_column,
         relationship_column=relationship_column,
+        sheet=sheet,
+        allow_missing=allow_missing,
     )
     from lpc_assess.writers.progress import progress_for
     from lpc_assess.writers.terminal import print_summary_table
 
     result = run_batch(options, progress_for)
-    sys.stdout.write(result.output)
-    for line in result.messages:
-        say(line)
     if result.table is not None:
         print_summary_table(result.table, sys.stdout)
-    raise typer.Exit(result.exit_code)
+    _show(result)
 
 
-new_app = _App(
+@app.command()
+def analyse(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(metavar="INPUT...", help="Answers files, folders of them, and CSV exports."),
+    ],
+    framework: FrameworkOption = None,
+    fmt: Annotated[
+        AnalysisFormat,
+        typer.Option(
+            "--format",
+            metavar="md|html|json|github",
+            help="md, html, json, or github (the flags as annotations on the theme files).",
+        ),
+    ] = AnalysisFormat.md,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout."),
+    ] = None,
+    encoding: EncodingOption = "utf-8",
+    mapping: MapOption = None,
+    id_column: IdColumnOption = None,
+    name_column: NameColumnOption = None,
+    subject_column: SubjectColumnOption = None,
+    relationship_column: RelationshipColumnOption = None,
+    sheet: SheetOption = None,
+    allow_missing: AllowMissingOption = False,
+) -> None:
+    """Check how a framework's statements work, from a pilot's answers (as R's psych::alpha).
+
+    Per theme: alpha, G6 and the other reliability figures; per statement: how it
+    goes with the rest, alpha without it, and its answers; and flags saying what to
+    rewrite. Self responses only.
+    """
+    from lpc_assess.commands.analyse import AnalyseOptions, run_analyse
+    from lpc_assess.writers.progress import progress_for
+
+    options = AnalyseOptions(
+        inputs=list(inputs),
+        framework=framework,
+        fmt=fmt.value,
+        output=output,
+        encoding=encoding,
+        mapping=mapping,
+        id_column=id_column,
+        name_column=name_column,
+        subject_column=subject_column,
+        relationship_column=relationship_column,
+        sheet=sheet,
+        allow_missing=allow_missing,
+    )
+    _show(run_analyse(options, progress_for), data=True)
+
+
+@app.command()
+def progress(
+    before: Annotated[
+        Path,
+        typer.Argument(
+            metavar="BEFORE", help="The first round: an answers file, a folder, or an export."
+        ),
+    ],
+    after: Annotated[
+        Path,
+        typer.Argument(
+            metavar="AFTER", help="The second round: an answers file, a folder, or an export."
+        ),
+    ],
+    framework: FrameworkOption = None,
+    match: Annotated[
+        MatchKey,
+        typer.Option(
+            "--match",
+            metavar="id|email|name",
+            help="How a person is found in both rounds (trimmed, any case): id, email or name.",
+        ),
+    ] = MatchKey.id,
+    fmt: Annotated[
+        ProgressFormat,
+        typer.Option("--format", metavar="md|html|json|pdf", help="md, html, json or pdf."),
+    ] = ProgressFormat.md,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write here instead of stdout (pdf needs it)."
+        ),
+    ] = None,
+    encoding: EncodingOption = "utf-8",
+    mapping: MapOption = None,
+    id_column: IdColumnOption = None,
+    name_column: NameColumnOption = None,
+    subject_column: SubjectColumnOption = None,
+    relationship_column: RelationshipColumnOption = None,
+    sheet: SheetOption = None,
+    allow_missing: AllowMissingOption = False,
+) -> None:
+    """Compare a cohort before and after a programme: what changed, with its uncertainty.
+
+    People are matched across the two rounds; per theme and overall: the mean change
+    with its 95% confidence interval, dz, how many improved, and Hedges' g for the
+    cohorts. Self responses only; no names in the report.
+    """
+    from lpc_assess.commands.progress import ProgressOptions, run_progress
+    from lpc_assess.writers.progress import progress_for
+
+    options = ProgressOptions(
+        before=before,
+        after=after,
+        framework=framework,
+        match=match.value,
+        fmt=fmt.value,
+        output=output,
+        encoding=encoding,
+        mapping=mapping,
+        id_column=id_column,
+        name_column=name_column,
+        subject_column=subject_column,
+        relationship_column=relationship_column,
+        sheet=sheet,
+        allow_missing=allow_missing,
+    )
+    _show(run_progress(options, progress_for), data=True)
+
+
+new_app = HelpfulApp(
     name="new",
     help="Create files to start from: a framework folder.",
     short_help="Create files to start from: a framework folder.",
@@ -495,12 +568,9 @@ def new_framework(
     """
     from lpc_assess.commands.new import new_framework as create
 
-    result = create(folder, source)
-    for path in result.written:
-        print(path)
-    for line in result.messages:
-        say(line)
-    raise typer.Exit(result.exit_code)
+    made = create(folder, source)
+    written = "".join(f"{path}\n" for path in made.written)
+    _show(CommandResult(made.exit_code, made.messages, written))
 
 
 INTERNAL_ERROR = "lpc-assess: internal error"

@@ -9,6 +9,7 @@ output are three views of one list; `summary_entry` is the batch summary's view.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Literal
@@ -74,13 +75,33 @@ def quote_cell(text: str) -> str:
 
 
 def summary_entry(d: Diagnostic) -> dict[str, object]:
-    """The batch summary's `errors` entry for one diagnostic."""
-    if d.row is not None or d.column is not None:
-        return {"source": d.path, "row": d.row, "column": d.column, "message": d.message}
+    """The batch summary's `errors` entry for one diagnostic (docs/commands.md, batch)."""
     where = ""
-    if d.line is not None:
+    if d.row is None and d.column is None and d.line is not None:
         where = f"line {d.line}" + (f", column {d.col}" if d.col is not None else "") + ": "
-    return {"source": d.path, "row": None, "column": None, "message": where + d.message}
+    return {
+        "source": d.path,
+        "row": d.row,
+        "column": d.column,
+        "severity": d.severity,
+        "code": d.code,
+        "message": where + d.message,
+    }
+
+
+# A cell's text as messages quote it: "text" (quote_cell) or 'text' (repr).
+_QUOTED = re.compile(r""""(?:[^"]|"")*"|'(?:[^'\\]|\\.)*'""")
+
+HIDDEN = "[cell text hidden]"
+
+
+def redacted(d: Diagnostic) -> Diagnostic:
+    """`d` without any quoted text: an anonymised run never repeats what a cell held.
+
+    Which row and column stays; what was in it (a name, an e-mail, a comment
+    about someone) does not, in the summary or on screen.
+    """
+    return replace(d, message=_QUOTED.sub(HIDDEN, d.message))
 
 
 class InputError(Exception):

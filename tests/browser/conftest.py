@@ -159,6 +159,7 @@ def _person_long(root: Path, ids: list[str], rng: random.Random) -> dict[str, Pa
             "delivering": "Another <b>one</b> & more. " * 40,
         },
         pledge="By March I will co-host a conversation " * 8,
+        previous_pledge={"text": "Listen first", "by_when": "2026-11-01", "outcome": "partly"},
     )
     path = root / "person-long.html"
     args = ["report", str(later), "--format", "html", "--compare", str(earlier)]

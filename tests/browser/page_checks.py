@@ -270,3 +270,42 @@ PRINT_MARKERS = """() => {
   }
   return items;
 }"""
+
+LIKERT_ROWS = """() => {
+  // The rows of each theme's Likert chart: the label as drawn, whether it carries the
+  // reverse-keyed mark, and how many segments its bar has.
+  const charts = [...document.querySelectorAll('svg.likert')]
+    .filter((svg) => /answers to each statement/.test(svg.querySelector('title').textContent));
+  return charts.map((svg) => {
+    const labels = [...svg.querySelectorAll('text.row-label')];
+    return labels.map((label, row) => ({
+      label: label.textContent.trim(),
+      marked: /agreeing is the weaker answer/.test(label.textContent),
+      segments: svg.querySelectorAll(`rect.seg[data-row="${row}"]`).length,
+    }));
+  });
+}"""
+
+HEAT_CELLS = (
+    "() => {"
+    + _COLOUR
+    + """
+  // Every heatmap cell: the text a reader sees in it, its band class and its shade.
+  return [...document.querySelectorAll('table.heatmap td.heat')].map((cell) => {
+    const copy = cell.cloneNode(true);
+    copy.querySelectorAll('.cell-heading').forEach((e) => e.remove());
+    const band = /heat-(\\d+|none)/.exec(cell.className)[1];
+    return {text: copy.textContent.trim(), band,
+            background: hex(parse(getComputedStyle(cell).backgroundColor))};
+  });
+}"""
+)
+
+
+def luminance(colour: str) -> float:
+    """Relative luminance (WCAG 2) of `#rrggbb`."""
+    channels = []
+    for i in (1, 3, 5):
+        c = int(colour[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]

@@ -9,15 +9,23 @@ request; at 320 px wide nothing scrolls sideways; every link shows its focus
 and is a 24 px target; printed to A4, no chart and no table row is split
 across pages and no heading is left at the foot of one.
 
+The team report's Likert charts are images the browser names and describes,
+one row per statement; its heatmap's numbers are text, each cell shaded by the
+band of its number. A 12-person team report prints on at most 6 A4 pages and a
+full person report on at most 5, in Chromium and in WeasyPrint alike, and the
+charts' words come out of both.
+
 Full-page screenshots, the printed PDF and small pictures of its pages are
 left in tests/artifacts/, for a person to look at.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +41,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE_TAGS = [*WCAG_TAGS, "best-practice"]
 
 pytestmark = pytest.mark.slow
+
+THEMES = ["Being", "Relating and Communicating", "Leading and Visioning", "Delivering"]
+BAND_STARTS = [0, 40, 60, 80]  # the built-in framework's bands
 
 
 @contextmanager
@@ -164,3 +175,115 @@ def test_printed_a4_splits_no_chart_or_table_row(
         # The report is there to print a people-by-themes table over several pages.
         people = {where[f"QQ{n}S"] for kind, n, label in items if label.startswith("Person ")}
         assert len(people) > 1, "the people-by-themes table fits on one page: make the team larger"
+
+
+# --- the team report's Likert charts and heatmap -----------------------------------------------
+
+
+def test_likert_charts_are_named_images_with_a_description(browser: Any, reports: Any) -> None:
+    path = reports.paths.get("team-large")
+    if path is None:
+        pytest.fail(reports.problems.get("team-large", "team-large was not built"), pytrace=False)
+    with opened(browser, path) as (page, _):
+        for theme in THEMES:
+            chart = page.get_by_role("img", name=f"{theme}: answers to each statement")
+            assert chart.count() == 1, f"no chart named for {theme}"
+            # the name the browser gives it holds the description too (aria-labelledby)
+            name = chart.aria_snapshot()
+            assert "centre line" in name and "the table beside the chart" in name, name
+        bands = page.get_by_role("img", name="People in each band, by theme and overall")
+        assert bands.count() == 1
+        shown = page.evaluate(page_checks.LIKERT_ROWS)
+    # every statement is a row of its theme's chart, with its label shown in full
+    assert [len(rows) for rows in shown] == [6, 6, 6, 6]
+    assert all(row["segments"] and row["label"] for rows in shown for row in rows)
+    assert sum(row["marked"] for rows in shown for row in rows) == 1  # the reverse-keyed one
+
+
+def test_heatmap_numbers_are_text_and_cells_are_shaded_by_band(browser: Any, reports: Any) -> None:
+    path = reports.paths.get("team-large")
+    if path is None:
+        pytest.fail(reports.problems.get("team-large", "team-large was not built"), pytrace=False)
+    with opened(browser, path) as (page, _):
+        cells = page.evaluate(page_checks.HEAT_CELLS)
+    assert len(cells) >= 60 * 5 and len(cells) % 5 == 0  # 4 themes and overall, per person
+    shades: dict[int, set[str]] = {}
+    for cell in cells:
+        if cell["text"] == "no score":
+            assert cell["band"] == "none"
+            continue
+        value = float(cell["text"].rstrip("%"))  # the number is text in the cell
+        expected = sum(1 for start in BAND_STARTS if value >= start) - 1
+        assert cell["band"] == str(expected), cell
+        shades.setdefault(expected, set()).add(cell["background"])
+    # one shade per band, darker band by band
+    assert all(len(found) == 1 for found in shades.values())
+    lightness = [page_checks.luminance(next(iter(shades[i]))) for i in sorted(shades)]
+    assert lightness == sorted(lightness, reverse=True) and len(lightness) >= 3
+
+
+# --- page counts, in Chromium and in WeasyPrint -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def twelve(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The 12-person team report and one full person report of it (HTML), by the real CLI."""
+    from tests.cli.test_pdf_cli import write_team
+    from tests.conftest import run_cli
+
+    root = tmp_path_factory.mktemp("twelve")
+    out = root / "out"
+    result = run_cli("batch", str(write_team(root / "team")), "--out-dir", str(out), timeout=300)
+    assert result.returncode == 0, result.stderr
+    person = sorted(p for p in out.glob("*.html") if p.name != "team.html")[0]
+    return {"team": out / "team.html", "person": person}
+
+
+@pytest.mark.parametrize(("which", "most"), [("team", 6), ("person", 5)])
+def test_reports_print_on_few_a4_pages_in_chromium_and_weasyprint(
+    browser: Any, twelve: dict[str, Path], tmp_path: Path, which: str, most: int
+) -> None:
+    require(shutil.which("pdfinfo") is not None, "pdfinfo (apt-get install poppler-utils)")
+    from lpc_assess.writers.pdf import html_to_pdf, pdf_available
+
+    require(pdf_available(), "WeasyPrint (pip install -e '.[pdf]', or make test)")
+    path = twelve[which]
+    printed = tmp_path / f"{which}-chromium.pdf"
+    with opened(browser, path) as (page, _):
+        page.pdf(path=str(printed), format="A4", print_background=True)
+    written = tmp_path / f"{which}-weasyprint.pdf"
+    written.write_bytes(html_to_pdf(path.read_text(encoding="utf-8")))
+    shutil.copy(written, ARTIFACTS / f"twelve-{which}-weasyprint.pdf")
+    shutil.copy(printed, ARTIFACTS / f"twelve-{which}-chromium.pdf")
+    for pdf in (printed, written):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+        pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))  # type: ignore[union-attr]
+        assert pages <= most, f"{pdf.name}: {pages} A4 pages, more than {most}"
+
+
+def test_charts_draw_the_same_words_in_chromium_and_weasyprint(
+    browser: Any, twelve: dict[str, Path], tmp_path: Path
+) -> None:
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    from lpc_assess.writers.pdf import html_to_pdf, pdf_available
+
+    require(pdf_available(), "WeasyPrint (pip install -e '.[pdf]', or make test)")
+    source = twelve["team"].read_text(encoding="utf-8")
+    printed = tmp_path / "chromium.pdf"
+    with opened(browser, twelve["team"]) as (page, _):
+        page.pdf(path=str(printed), format="A4", print_background=True)
+    written = tmp_path / "weasyprint.pdf"
+    written.write_bytes(html_to_pdf(source))
+    texts = {}
+    for name, pdf in (("chromium", printed), ("weasyprint", written)):
+        out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
+        texts[name] = " ".join(out.stdout.split())
+    drawn: Counter[str] = Counter()
+    for svg in re.findall(r'<svg class="chart likert".*?</svg>', source, re.S):
+        for word in re.findall(r"<(?:text|tspan)\b[^>]*>([^<]+)</", svg):
+            drawn[" ".join(html.unescape(word).split())] += 1
+    assert len(drawn) > 40  # legends, axes and every statement's label lines
+    for word, times in sorted(drawn.items()):
+        # at least as often as the charts draw it (a table may hold the same words)
+        for engine, text in texts.items():
+            assert text.count(word) >= times, f"{engine}: {word!r} {text.count(word)}/{times}"

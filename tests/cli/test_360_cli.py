@@ -115,8 +115,10 @@ def mini_export(path: Path, rows: list[tuple[str, str, str, tuple[int, int, int]
     return path
 
 
-def mini_batch(export: Path, *extra: str | Path) -> tuple[int, str, dict[str, Any]]:
-    summary = export.with_suffix(".json")
+def mini_batch(
+    export: Path, *extra: str | Path, summary: Path | None = None
+) -> tuple[int, str, dict[str, Any]]:
+    summary = summary or export.with_suffix(".json")
     code, _, stderr = batch(
         export,
         "--framework",
@@ -243,7 +245,7 @@ def test_the_one_third_boundary(tmp_path: Path) -> None:
         "alpha"
     ] == pytest.approx(100 / 3)
     exact = (out / "exact-360.md").read_text()
-    assert "| Alpha | 100.0% | 66.7% | 66.7% | +33.3 | Views are close |" in exact
+    assert "| Alpha | 100.0% | 66.7% | 66.7% | +33.3 | A difference worth talking about |" in exact
     blind = (out / "blind-360.md").read_text()
     assert "| Alpha | 100.0% | 58.3% | 58.3% | +41.7 | Blind spot |" in blind
     assert "- **Alpha**: you 100.0%, all others 58.3% (41.7 points lower)." in blind
@@ -324,9 +326,9 @@ def test_a_forms_export_with_relationship_spellings(tmp_path: Path) -> None:
     # Self-checks get person reports; each subject a 360 report; raters nothing of their own.
     assert files_under(out) == {
         "team.html",
-        "sam.html",
-        "kim.html",
-        "lou.html",
+        "sam-jones.html",  # person reports are named after the person
+        "kim-lee.html",
+        "lou-grant.html",
         "kim-360.html",
         "sam-360.html",
     }
@@ -421,7 +423,9 @@ def test_a_dropped_group_leaves_no_trace_in_any_file(tmp_path: Path, fmt: str) -
         LEAK, "--out-dir", out, "--format", fmt, "--summary", summary, "--scores", scores
     )
     assert code == 0, stderr
-    assert files_under(out) == {f"{n}.{fmt}" for n in ("team", "alex", "bea", "sam", "sam-360")}
+    assert files_under(out) == {
+        f"{n}.{fmt}" for n in ("team", "alex-smith", "bea-jones", "sam-jones", "sam-360")
+    }
     texts = every_file(out, summary, scores)
     # The dropped rater: no note, no id, no name, no file name, anywhere.
     for marker in DROPPED_MARKERS:
@@ -460,22 +464,24 @@ def test_anonymised_360_names_no_one(tmp_path: Path) -> None:
     assert code == 0, stderr
     data = json.loads(summary.read_text())
     [sam] = data["subjects"]
-    # sam-self.yaml is the third file read: its alias names the subject everywhere.
-    assert sam["id"] == "Respondent 3"
+    # Sam's own self-check gives the subject its alias (drawn at random), used everywhere.
+    alias = sam["id"]
+    assert alias in {"Respondent 1", "Respondent 2", "Respondent 3"}
+    slug = alias.lower().replace(" ", "-")
     assert files_under(out) == {
         "team.md",
         "respondent-1.md",
         "respondent-2.md",
         "respondent-3.md",
-        "respondent-3-360.md",
+        f"{slug}-360.md",
     }
     texts = every_file(out, summary)
     for marker in [*DROPPED_MARKERS, *SHOWN_RATERS, "Sam", "sam", "Alex", "Bea", "SAM-OWN-NOTE"]:
         assert not any(mentions(t, marker) for t in texts.values()), marker
-    report = (out / "respondent-3-360.md").read_text()
-    assert report.startswith("# 360-degree feedback for Respondent 3\n")
+    report = (out / f"{slug}-360.md").read_text()
+    assert report.startswith(f"# 360-degree feedback for {alias}\n")
     assert "Written comments are left out of anonymised reports." in report
-    assert "| Respondent 3 | " in (out / "team.md").read_text()
+    assert f"| {alias} | " in (out / "team.md").read_text()
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -531,3 +537,173 @@ def test_a_real_process_writes_a_360_report(tmp_path: Path) -> None:
     assert 'id="threesixty"' in (out / "team.html").read_text()
     assert json.loads(summary.read_text())["subjects"][0]["id"] == "sam"
     assert not any(mentions(t, "ZQX-DROPPED-7731") for t in every_file(out, summary).values())
+
+
+# --- one rater, one voice (issue 15) --------------------------------------------------------
+
+DUPLICATE_PEER = DATA_360 / "duplicate-peer.csv"
+TWO_SELVES = DATA_360 / "two-selves.csv"
+RESUBMITTED = DATA_360 / "resubmitted"
+
+
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def exported(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def mini_percent(row: dict[str, str]) -> float:
+    """A mini-framework row's theme percent, by the method of docs/scoring.md."""
+    mean = sum(int(row[k]) for k in ("a-one", "a-two", "a-three")) / 3
+    return (mean - 1) / 4 * 100
+
+
+def test_a_rater_who_submits_twice_is_counted_once(tmp_path: Path) -> None:
+    out, summary = tmp_path / "out", tmp_path / "summary.json"
+    code, stdout, stderr = batch(
+        DUPLICATE_PEER,
+        "--framework",
+        MINI,
+        "--id-column",
+        "rater",
+        "--subject-column",
+        "about",
+        "--relationship-column",
+        "as",
+        "--out-dir",
+        out,
+        "--format",
+        "md",
+        "--summary",
+        summary,
+    )
+    assert code == 1, stderr  # something was left out
+    lines = stderr.splitlines()
+    assert (
+        f'{shown(DUPLICATE_PEER)}: row 5: "sam" was already rated by this rater (row 3): one '
+        in ("\n".join(lines))
+    )
+    assert any(
+        line.startswith(f'{shown(DUPLICATE_PEER)}: row 10: "kim" was already') for line in lines
+    )
+    assert lines[-1] == (
+        "scored 2 response(s) and 5 360 rating(s) of others from 1 input(s); 2 rejected"
+    )
+    data = json.loads(summary.read_text())
+    assert [(e["row"], e["severity"], e["code"]) for e in data["errors"]] == [
+        (5, "warning", "duplicate-rater"),
+        (10, "warning", "duplicate-rater"),
+    ]
+    assert data["rejected"] == 2
+    rows = exported(DUPLICATE_PEER)
+    # Sam: Pat's second row is not a third peer. Pat and Pia are two: merged, then left out.
+    subjects = {s["id"]: s for s in data["subjects"]}
+    assert subjects["sam"]["groups"] == {} and subjects["sam"]["others"]["n"] == 0
+    sam_report = (out / "sam-360.md").read_text()
+    assert "Peers (" not in sam_report
+    assert "There is not enough feedback from others to show yet" in sam_report
+    # Kim: the first answer of each of k1, k2, k3; k2's second (all 1) nowhere.
+    kim_peers = [mini_percent(r) for r in rows[5:8]]
+    assert [r["rater"] for r in rows[5:8]] == ["k1", "k2", "k3"]
+    assert subjects["kim"]["groups"] == {
+        "peer": {"n": 3, "themes": {"alpha": pytest.approx(sum(kim_peers) / 3)}}
+    }
+    kim_report = (out / "kim-360.md").read_text()
+    assert "| Theme | You | Peers (3) | All others (3) |" in kim_report
+    assert set(md_column(kim_report, "1 Not yet")) == {"0"}
+
+
+def test_with_a_lower_threshold_the_two_real_peers_are_shown_as_two(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.json"
+    code, stderr, subjects = mini_batch(DUPLICATE_PEER, "--min-raters", "2", summary=summary)
+    assert code == 1, stderr
+    rows = exported(DUPLICATE_PEER)
+    pat, pia = mini_percent(rows[1]), mini_percent(rows[2])
+    # (100 + 0) / 2 = 50, not (100 + 0 + 100) / 3 = 66.7 with Pat's answers counted twice
+    assert subjects["sam"]["groups"] == {"peer": {"n": 2, "themes": {"alpha": (pat + pia) / 2}}}
+    assert (pat + pia) / 2 == 50.0
+
+
+def test_a_second_self_assessment_is_refused_not_averaged(tmp_path: Path) -> None:
+    out, summary = tmp_path / "out", tmp_path / "summary.json"
+    result = run_cli(
+        "batch",
+        str(TWO_SELVES),
+        "--framework",
+        str(MINI),
+        "--id-column",
+        "rater",
+        "--subject-column",
+        "about",
+        "--relationship-column",
+        "as",
+        "--out-dir",
+        str(out),
+        "--format",
+        "md",
+        "--summary",
+        str(summary),
+        "--scores",
+        str(tmp_path / "scores.csv"),
+    )
+    assert result.returncode == 1, result.stderr
+    assert (
+        f'{shown(TWO_SELVES)}: row 3: "sam" already has a self-assessment (row 2): '
+        "a subject has one, so this one is left out"
+    ) in result.stderr.splitlines()
+    data = json.loads(summary.read_text())
+    assert [(e["row"], e["severity"], e["code"]) for e in data["errors"]] == [
+        (3, "error", "duplicate-self")
+    ]
+    rows = exported(TWO_SELVES)
+    [subject] = data["subjects"]
+    assert subject["self"] == {"alpha": mini_percent(rows[0])} == {"alpha": 100.0}
+    # Eve's `Myself` is not a self-check of the team either: one response, Sam's.
+    assert data["responses"] == 1
+    assert [r.split(",")[0] for r in (tmp_path / "scores.csv").read_text().splitlines()] == [
+        "id",
+        "sam",
+    ]
+    report = (out / "sam-360.md").read_text()
+    others = sum(mini_percent(r) for r in rows[2:]) / 3
+    assert f"| Alpha | 100.0% | {others:.1f}% | {others:.1f}% |" in report
+    assert "You gave 2 self-assessments" not in report
+
+
+def test_a_resubmitted_answers_file_is_left_out_without_a_trace(tmp_path: Path) -> None:
+    out, summary = tmp_path / "out", tmp_path / "summary.json"
+    code, _, stderr = batch(
+        LEAK, RESUBMITTED, "--out-dir", out, "--format", "md", "--summary", summary
+    )
+    assert code == 1
+    again = RESUBMITTED / "r-peer-4.yaml"
+    [warning] = [line for line in stderr.splitlines() if "duplicate-rater" in line]
+    assert warning.startswith(f"{shown(again)}: warning[duplicate-rater]: ")
+    assert f'("{shown(LEAK / "r-peer-1.yaml")}")' in warning
+    data = json.loads(summary.read_text())
+    [sam] = data["subjects"]
+    assert group_sizes(sam) == {"manager": 1, "peer": 3}
+    assert sam["others"] == {"n": 4, "themes": pytest.approx(shown_others())}
+    texts = every_file(out, summary)
+    assert not any("ZQX-RESUBMITTED-4417" in t for t in texts.values())
+    cells = md_column((out / "sam-360.md").read_text(), "1 Not yet")
+    assert len(cells) >= 24 and set(cells) == {"0"}
+
+
+def test_anonymised_refusals_do_not_quote_the_subject(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.json"
+    code, stderr, _ = mini_batch(TWO_SELVES, "--anonymise", summary=summary)
+    assert code == 1
+    [line] = [line for line in stderr.splitlines() if "self-assessment" in line]
+    assert line.startswith(f"{shown(TWO_SELVES)}: row 3: ")
+    [error] = json.loads(summary.read_text())["errors"]
+    assert (error["row"], error["code"]) == (3, "duplicate-self")
+    for text in (line, error["message"]):
+        assert not mentions(text, "sam"), text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,13 @@ PEOPLE = [
     "Eli Novak",
     "Fran Lee",
     "Gil Ross",
+]
+
+# The scores file's facet columns for the built-in framework (docs/facets.md).
+BUILTIN_FACET_COLUMNS = [
+    f"{theme}.{column}"
+    for theme in ("being", "relating-and-communicating", "leading-and-visioning", "delivering")
+    for column in ("knowledge", "skill", "will", "confidence", "quadrant")
 ]
 
 
@@ -73,19 +81,22 @@ def test_a_forms_export_and_a_folder_in_one_run(tmp_path: Path) -> None:
     )
     assert sum("ignoring 5 column(s)" in line for line in lines) == 1
     assert lines[-1] == "scored 10 response(s) from 5 input(s); 1 rejected"
+    # Reports are named after people (ids only where there is no name), never `1.html`.
     assert files_under(out) == {
         "team.html",
         "alex-smith.html",
+        "alex-smith-2.html",
         "bea-jones.html",
+        "bea-jones-2.html",
         "no-id.html",
-        "chris-oneil.html",
-        "1.html",
-        "2.html",
-        "4.html",
-        "5.html",
-        "6.html",
-        "7.html",
+        "chris-o-neil.html",
+        "dana-patel.html",
+        "eli-novak.html",
+        "fran-lee.html",
+        "gil-ross.html",
     }
+    assert {oct(p.stat().st_mode & 0o777) for p in out.iterdir()} == {"0o600"}
+    assert oct(scores.stat().st_mode & 0o777) == oct(summary.stat().st_mode & 0o777) == "0o600"
     # Hidden files and folders, and files that are not answers, were not read.
     assert ".draft.yaml" not in stderr and "README" not in stderr
     with scores.open(encoding="utf-8", newline="") as handle:
@@ -116,6 +127,7 @@ def test_a_forms_export_and_a_folder_in_one_run(tmp_path: Path) -> None:
         "delivering_band",
         "overall_percent",
         "overall_band",
+        *BUILTIN_FACET_COLUMNS,
     ]
     data = json.loads(summary.read_text())
     assert (data["responses"], data["rejected"], data["subjects"]) == (10, 1, [])
@@ -125,15 +137,18 @@ def test_a_forms_export_and_a_folder_in_one_run(tmp_path: Path) -> None:
             "row": 4,
             "column": "When I work with people who draw on care and support, we agree the aims "
             "and the way of working together.",
+            "severity": "error",
+            "code": "not-an-answer",
             "message": '"Somtimes" is not an answer: use a number 1..5 or a label (Not yet, '
             "Rarely, Sometimes, Often, Consistently) (did you mean 'Sometimes'?)",
         }
     ]
-    # The scores file and the summary agree.
-    being = [float(r["being_percent"]) for r in rows if r["being_percent"]]
+    # The scores file and the summary agree (the file's percents have at most 2 decimals).
+    being = [r["being_percent"] for r in rows if r["being_percent"]]
+    assert all(re.fullmatch(r"\d{1,3}(\.\d{1,2})?", p) for p in being), being
     theme = data["themes"][0]
     assert theme["n"] == len(being)
-    assert theme["percent"] == pytest.approx(sum(being) / len(being), rel=1e-12)
+    assert theme["percent"] == pytest.approx(sum(map(float, being)) / len(being), abs=0.005)
     team = (out / "team.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in team and "Team report" in team
     assert "alpha from a handful of people is unstable" in team
@@ -192,6 +207,7 @@ def test_a_real_process_writes_markdown_reports_and_jsonl(tmp_path: Path) -> Non
         "delivering_band",
         "overall_percent",
         "overall_band",
+        *BUILTIN_FACET_COLUMNS,
     }
     assert isinstance(lines[0]["overall_percent"], float)
     person = (out / "1.md").read_text()
@@ -234,6 +250,7 @@ def test_csv_options_through_the_command_line(tmp_path: Path) -> None:
         "naam",
         "--scores",
         tmp_path / "s.csv",
+        "--allow-missing",
     )
     assert code == 0, stderr
     assert (tmp_path / "s.csv").read_text().splitlines()[1].startswith("r1,Zoë,")
@@ -306,7 +323,7 @@ def test_formula_cells_are_neutralised_in_the_scores_file(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     scores = tmp_path / "scores.csv"
-    code, _, stderr = batch(export, "--scores", scores)
+    code, _, stderr = batch(export, "--scores", scores, "--allow-missing")
     assert code == 0, stderr
     with scores.open(encoding="utf-8", newline="") as handle:
         rows = [(r["id"], r["name"]) for r in csv.DictReader(handle)]
@@ -318,7 +335,7 @@ def test_formula_cells_are_neutralised_in_the_scores_file(tmp_path: Path) -> Non
         ("plain", "Ann"),
     ]
     hostile = Path("tests/data/hostile/formula.csv")
-    code, _, _ = batch(hostile, "--scores", scores)
+    code, _, _ = batch(hostile, "--scores", scores, "--allow-missing")
     assert code == 0
     assert scores.read_text().splitlines()[1].startswith('"\'=HYPERLINK(""http')
 
@@ -385,13 +402,24 @@ def test_anonymise_leaves_no_name_id_or_email_in_any_output(tmp_path: Path) -> N
         (f"Respondent {k}", f"Respondent {k}") for k in range(1, 11)
     ]
     team = (out / "team.html").read_text()
-    people = [line for line in team.splitlines() if 'role="rowheader">Respondent' in line]
-    assert len(people) == 10
-    # Ordered by score, so that the order says nothing about who is who.
-    overall = [float(r["overall_percent"]) for r in rows]
-    order = sorted(range(10), key=lambda k: -overall[k])
-    assert [f"Respondent {k + 1}<" in line for k, line in zip(order, people, strict=True)]
-    assert all(f"Respondent {k + 1}<" in line for k, line in zip(order, people, strict=True))
+    # No people x themes table: even without names, a row of scores can point to a person.
+    assert 'role="rowheader">Respondent' not in team
+    assert "left out of anonymised reports" in team
+
+
+def test_anonymise_gives_aliases_in_a_random_order(tmp_path: Path) -> None:
+    """Respondent 1 is not the first row: the order of aliases differs from run to run."""
+    orders = set()
+    for run in range(4):
+        scores = tmp_path / f"scores-{run}.csv"
+        code, _, _ = batch(TEAM, MS_FORMS, "--anonymise", "--scores", scores)
+        with scores.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        # Sorted by alias, and every alias once.
+        assert [r["id"] for r in rows] == [f"Respondent {k}" for k in range(1, 11)]
+        orders.add(tuple(r["overall_percent"] for r in rows))
+    # 10 people: the chance that four shuffles agree is below one in 10^19.
+    assert len(orders) > 1
 
 
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
@@ -418,6 +446,75 @@ def test_outputs_are_not_read_back_as_inputs(tmp_path: Path) -> None:
         assert json.loads(summary.read_text())["responses"] == 4
 
 
+@pytest.mark.parametrize("clash", ["scores-is-input", "summary-is-scores", "summary-is-map"])
+def test_an_output_that_is_an_input_or_another_output_is_a_usage_error(
+    tmp_path: Path, clash: str
+) -> None:
+    export = tmp_path / "export.csv"
+    export.write_bytes(MS_FORMS.read_bytes())
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("{}\n", encoding="utf-8")
+    scores, summary = tmp_path / "scores.csv", tmp_path / "s.json"
+    if clash == "scores-is-input":
+        scores = export
+    elif clash == "summary-is-scores":
+        summary = tmp_path / "scores.csv"
+        scores = summary
+    else:
+        summary = mapping
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    code, stdout, stderr = batch(
+        export, "--map", mapping, "--scores", scores, "--summary", summary
+    )
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith("lpc-assess batch: --")
+    assert len(stderr.splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError])
+@pytest.mark.parametrize("existed", [True, False])
+def test_an_interrupted_batch_leaves_out_dir_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: type[BaseException], existed: bool
+) -> None:
+    """Ctrl-C or a failed write after some reports: --out-dir holds what it held before."""
+    from lpc_assess.pipeline import person_reports
+
+    out = tmp_path / "out"
+    if existed:
+        out.mkdir()
+        (out / "keep.txt").write_text("mine\n", encoding="utf-8")
+    real = person_reports.PersonReports._write
+    written = []
+
+    def write_then_fail(self: person_reports.PersonReports, record: object) -> None:
+        if len(written) == 3:
+            raise failure(28, "No space left on device") if failure is OSError else failure()
+        written.append(record)
+        real(self, record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(person_reports.PersonReports, "_write", write_then_fail)
+    code, _, stderr = batch(TEAM, MS_FORMS, "--out-dir", out)
+    assert len(written) == 3
+    assert code == (130 if failure is KeyboardInterrupt else 1)
+    if existed:
+        assert [p.name for p in out.iterdir()] == ["keep.txt"]  # no report, no staging folder
+    else:
+        assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == (["out"] if existed else [])
+
+
+def test_a_completed_batch_leaves_no_staging_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine\n", encoding="utf-8")
+    code, _, _ = batch(TEAM, "--out-dir", out)
+    assert code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert "keep.txt" in names and "team.html" in names
+    assert not [n for n in names if n.startswith(".")]
+
+
 # --- exit codes -----------------------------------------------------------------------------
 
 
@@ -434,7 +531,7 @@ def test_exit_codes(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     code, _, stderr = batch(empty)
-    assert code == 1 and "no answers files or CSV exports" in stderr
+    assert code == 1 and "no answers files, CSV exports or workbooks" in stderr
     code, _, stderr = batch(TEAM, "--scores", tmp_path / "scores.xlsx")
     assert code == 2 and "must end in .csv or .jsonl" in stderr
     (tmp_path / "file").write_text("x")
@@ -465,7 +562,7 @@ def test_a_large_team_leaves_out_the_people_table(tmp_path: Path) -> None:
     lines += [f"p{k},Person {k},{1 + k % 5},{1 + k % 3}" for k in range(301)]
     export.write_text("\n".join(lines) + "\n")
     out = tmp_path / "out"
-    code, _, stderr = batch(export, "--out-dir", out, "--format", "md")
+    code, _, stderr = batch(export, "--out-dir", out, "--format", "md", "--allow-missing")
     assert code == 0, stderr
     team = (out / "team.md").read_text()
     assert "left out: it has room for 300 people and this team has 301" in team
@@ -503,6 +600,7 @@ def test_360_rater_responses_go_to_their_subject_only(tmp_path: Path) -> None:
         summary,
         "--format",
         "md",
+        "--allow-missing",
     )
     assert code == 1  # the unknown relationship
     assert 'row 8, column "Relationship": unknown relationship "the cat"' in stderr

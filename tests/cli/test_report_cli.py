@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from lpc_assess import __version__
 from lpc_assess.cli import app
-from tests.conftest import DATA, run_cli
+from tests.conftest import DATA, REPO, run_cli
 
 runner = CliRunner()
 ANSWERS = DATA / "answers"
@@ -187,12 +187,12 @@ def test_html_is_one_self_contained_accessible_file() -> None:
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
     # every chart is an image with a title and a description
     charts = re.findall(r"<svg\b.*?</svg>", out, flags=re.S)
-    assert len(charts) == 5  # a radar and a bar per theme
+    assert len(charts) == 1  # each figure once: the theme table and one chart, the radar
     for svg in charts:
         assert 'role="img"' in svg and "<title " in svg and "<desc " in svg
     ids = re.findall(r'\bid="([^"]+)"', out)
     assert len(ids) == len(set(ids))
-    assert "@page { size: A4; margin: 15mm; }" in out
+    assert "@page { size: A4; margin: 12mm 13mm; }" in out
     assert "break-inside: avoid" in out and "thead { display: table-header-group; }" in out
 
 
@@ -277,9 +277,51 @@ def test_output_never_overwrites_the_answers(tmp_path: Path) -> None:
     answers = tmp_path / "mine.yaml"
     answers.write_bytes((ANSWERS / "alex.yaml").read_bytes())
     code, _, err = report(str(answers), "--output", str(answers))
-    assert code == 1
-    assert "error[output-is-input]" in err
+    assert code == 2
+    assert err == (
+        f"lpc-assess report: --output {answers}: is the answers file, which this command "
+        "reads; writing there would destroy it. Choose another file name\n"
+    )
     assert answers.read_bytes() == (ANSWERS / "alex.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("target", ["earlier", "framework", "theme", "template", "link"])
+def test_output_never_overwrites_any_input(tmp_path: Path, target: str) -> None:
+    """Not the --compare answers, a framework or theme file, a template, nor a link to one."""
+    import shutil
+
+    framework = tmp_path / "fw"
+    shutil.copytree(REPO / "frameworks" / "personalised-care", framework)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "person.md.j2").write_text("{{ respondent.display }}\n", encoding="utf-8")
+    earlier = tmp_path / "earlier.yaml"
+    earlier.write_bytes((ANSWERS / "alex-earlier.yaml").read_bytes())
+    theme = sorted(framework.rglob("*.yaml"))[-1]
+    (tmp_path / "link.yaml").symlink_to(theme)
+    victim = {
+        "earlier": earlier,
+        "framework": framework / "framework.yaml",
+        "theme": theme,
+        "template": templates / "person.md.j2",
+        "link": tmp_path / "link.yaml",
+    }[target]
+    before = victim.read_bytes()
+    code, out, err = report(
+        str(ANSWERS / "alex.yaml"),
+        "--framework",
+        str(framework),
+        "--compare",
+        str(earlier),
+        "--template",
+        str(templates),
+        "--output",
+        str(victim),
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith(f"lpc-assess report: --output {victim}: is ")
+    assert len(err.splitlines()) == 1
+    assert victim.read_bytes() == before
 
 
 # --- templates --------------------------------------------------------------------------

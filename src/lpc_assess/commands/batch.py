@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from lpc_assess.diagnostics import Diagnostic, InputError, summary_entry
+from lpc_assess.commands.result import CommandResult
+from lpc_assess.diagnostics import Diagnostic, InputError, redacted, summary_entry
 from lpc_assess.inputs.sources import expand_inputs
 from lpc_assess.pipeline.anonymise import Anonymiser
 from lpc_assess.pipeline.people import PeopleTable
@@ -31,8 +32,10 @@ if TYPE_CHECKING:
     from lpc_assess.model.framework import Framework
     from lpc_assess.pipeline.consumer import Consumer
     from lpc_assess.scoring.compiled import CompiledScorer
+    from lpc_assess.scoring.facet_summary import FacetSummary
     from lpc_assess.scoring.scored import ScoredChunk
     from lpc_assess.scoring.team import TeamSummary
+    from lpc_assess.writers.files import StagingFolder
     from lpc_assess.writers.progress import Progress
     from lpc_assess.writers.scores import ScoresWriter
 
@@ -59,6 +62,8 @@ class BatchOptions:
     name_column: str | None
     subject_column: str | None
     relationship_column: str | None
+    sheet: str | None = None  # --sheet NAME|NUMBER, for workbooks
+    allow_missing: bool = False  # --allow-missing
 
 
 class UsageError(Exception):
@@ -66,11 +71,9 @@ class UsageError(Exception):
 
 
 @dataclass
-class BatchResult:
-    """What `batch` did: the exit code, lines for stderr, and text for stdout."""
+class BatchResult(CommandResult):
+    """What `batch` did: the exit code, lines for stderr, text for stdout, and the table."""
 
-    exit_code: int
-    messages: list[str] = field(default_factory=list)
     output: str = ""
     table: TeamSummary | None = None  # shown as a table when no output file was asked for
 
@@ -83,6 +86,7 @@ class BatchRun:
         options: BatchOptions,
         framework: Framework,
         csv_options: CsvOptions,
+        staging: StagingFolder | None = None,
     ) -> None:
         from lpc_assess.scoring.compiled import CompiledScorer
         from lpc_assess.scoring.team import TeamSummary
@@ -90,9 +94,10 @@ class BatchRun:
         self.options = options
         self.framework = framework
         self.csv_options = csv_options
+        self.staging = staging
         self.scorer: CompiledScorer = CompiledScorer(framework)
         self.summary: TeamSummary = TeamSummary(framework)
-        self.anonymiser = Anonymiser() if options.anonymise else None
+        self.anonymiser = Anonymiser(self.scorer) if options.anonymise else None
         self.notes: list[str] = []
         self.problems: list[Diagnostic] = []
         self.problem_count = 0
@@ -102,8 +107,17 @@ class BatchRun:
         self.reports: PersonReports | None = None
         self.raters: RaterFeedback | None = None
         self.consumers: list[Consumer] = [self.summary, self.people]
+        self.facets: FacetSummary | None = None
+        if framework.facets is not None:  # docs/facets.md: the team's facet statistics
+            from lpc_assess.scoring.facet_summary import FacetSummary
+
+            self.facets = FacetSummary(framework)
+            self.consumers.append(self.facets)
         if options.out_dir is not None:
-            self.reports = PersonReports(framework, options.out_dir, options.fmt, options.dry_run)
+            folder = staging.path if staging is not None else None
+            self.reports = PersonReports(
+                framework, options.out_dir, options.fmt, options.dry_run, folder
+            )
             self.consumers.append(self.reports)
         if options.scores is not None and not options.dry_run:
             from lpc_assess.writers.scores import open_scores
@@ -116,6 +130,8 @@ class BatchRun:
     # Problems and responses -------------------------------------------------------------
 
     def problem(self, problem: Diagnostic) -> None:
+        if self.anonymiser is not None:
+            problem = redacted(problem)  # no cell text in an anonymised run's outputs
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
@@ -141,7 +157,7 @@ class BatchRun:
                     anonymiser=self.anonymiser,
                     reports=self.reports,
                 )
-            self.raters.add(chunk)
+            chunk = self.raters.add(chunk, self.reject)  # without what one rater sent twice
             own = chunk.own_responses()
             others = len(chunk) - len(own)
             self.scored_rows += others
@@ -149,9 +165,10 @@ class BatchRun:
             if not len(own):
                 return
             chunk = own
-        if self.anonymiser is not None:
-            self.anonymiser.apply(chunk)
         self.scored_rows += len(chunk)
+        if self.anonymiser is not None:
+            self.anonymiser.hold(chunk)  # released shuffled and aliased by finish()
+            return
         for consumer in self.consumers:
             consumer.add(chunk)
 
@@ -178,6 +195,8 @@ class BatchRun:
                     self.reject(item.problems)
                 else:
                     self.accept(item)
+            for problem in source.problems:  # warnings: complete once the rows are read
+                self.problem(problem)
         except InputError as exc:
             self.reject(exc.diagnostics)
             from lpc_assess.writers.progress import file_size
@@ -188,18 +207,27 @@ class BatchRun:
 
     def finish(self) -> None:
         """Finish the consumers, then fill the summary's errors."""
+        if self.anonymiser is not None:
+            for chunk in self.anonymiser.release():
+                for consumer in self.consumers:
+                    consumer.add(chunk)
         for consumer in self.consumers:
             if consumer is not self.scores:  # the scores file is committed with the outputs
                 consumer.finish()
         if self.raters is not None:
             self.raters.finish()
+        if self.facets is not None:
+            self.summary.facets = self.facets.to_json()
         anonymised = self.anonymiser is not None
         self.summary.errors = [_error_entry(p, anonymised, i) for i, p in enumerate(self.problems)]
         self.summary.errors_omitted = self.problem_count - len(self.problems)
 
     def abort(self) -> None:
+        """Leave every output as it was: no scores file, nothing new in --out-dir."""
         if self.scores is not None:
             self.scores.abort()
+        if self.staging is not None:
+            self.staging.abort()
 
 
 def _error_entry(problem: Diagnostic, anonymised: bool, index: int) -> dict[str, object]:
@@ -213,8 +241,15 @@ def _error_entry(problem: Diagnostic, anonymised: bool, index: int) -> dict[str,
 # --- the command ---------------------------------------------------------------------------
 
 
-def check_outputs(options: BatchOptions) -> None:
+def check_batch_outputs(options: BatchOptions) -> None:
     """Refuse output options that cannot work, before reading anything (UsageError)."""
+    if options.fmt not in ("md", "html", "pdf"):
+        raise UsageError(f"--format {options.fmt}: use md, html or pdf")
+    if options.fmt == "pdf":
+        from lpc_assess.writers.pdf import INSTALL_HINT, pdf_available
+
+        if not pdf_available():
+            raise UsageError(INSTALL_HINT)
     if options.scores is not None and options.scores.suffix.lower() not in SCORES_SUFFIXES:
         raise UsageError(f"--scores {options.scores}: the file name must end in .csv or .jsonl")
     named = [
@@ -228,13 +263,23 @@ def check_outputs(options: BatchOptions) -> None:
         parent = path.parent if str(path.parent) else Path(".")
         if not parent.is_dir() and not _made_by_out_dir(parent, options.out_dir):
             raise UsageError(f"{flag} {path}: the folder {parent} does not exist")
-    if len(named) == 2 and named[0][1].resolve() == named[1][1].resolve():
-        raise UsageError("--summary and --scores name the same file")
+    from lpc_assess.commands.outputs import OutputClash, check_outputs, framework_inputs
+
+    team = options.out_dir / f"team.{options.fmt}" if options.out_dir is not None else None
+    try:
+        check_outputs(
+            [*named, ("--out-dir", team)],
+            [
+                *(("an input", p) for p in options.inputs if not p.is_dir()),
+                *(("a framework file", p) for p in framework_inputs(options.framework)),
+                ("the --map file", options.mapping),
+            ],
+        )
+    except OutputClash as exc:
+        raise UsageError(str(exc)) from None
     out = options.out_dir
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"--out-dir {out}: exists and is not a folder")
-    if options.fmt not in ("md", "html"):
-        raise UsageError(f"--format {options.fmt}: use md or html")
 
 
 def _made_by_out_dir(folder: Path, out_dir: Path | None) -> bool:
@@ -245,35 +290,67 @@ def _made_by_out_dir(folder: Path, out_dir: Path | None) -> bool:
     return folder == out_dir or out_dir in folder.parents
 
 
-def run_batch(options: BatchOptions, progress: Callable[[list[Path]], Progress]) -> BatchResult:
-    """Run `batch`: exit code 0 fine, 1 something rejected or nothing scored,
-    2 unusable options, 130 interrupted. `progress` makes the progress display."""
-    try:
-        check_outputs(options)
-    except UsageError as exc:
-        return BatchResult(2, [f"lpc-assess batch: {exc}"])
+class SpreadsheetChoices(Protocol):
+    """The spreadsheet options of every command that reads responses (batch, progress, analyse)."""
+
+    @property
+    def encoding(self) -> str: ...
+    @property
+    def mapping(self) -> Path | None: ...
+    @property
+    def id_column(self) -> str | None: ...
+    @property
+    def name_column(self) -> str | None: ...
+    @property
+    def subject_column(self) -> str | None: ...
+    @property
+    def relationship_column(self) -> str | None: ...
+    @property
+    def sheet(self) -> str | None: ...
+    @property
+    def allow_missing(self) -> bool: ...
+
+
+def spreadsheet_options(options: SpreadsheetChoices, framework: Framework) -> CsvOptions:
+    """The options every source is opened with; `--map` loaded and checked (InputError)."""
     from lpc_assess.inputs.columns import load_mapping
     from lpc_assess.inputs.options import CsvOptions
-    from lpc_assess.model.framework import load_framework
 
-    try:
-        framework = load_framework(options.framework)
-        mapping = load_mapping(options.mapping, framework) if options.mapping else {}
-    except InputError as exc:
-        return BatchResult(1, [d.text() for d in exc.diagnostics])
-    csv_options = CsvOptions(
+    mapping = load_mapping(options.mapping, framework) if options.mapping else {}
+    return CsvOptions(
         encoding=options.encoding,
         mapping=mapping,
         id_column=options.id_column,
         name_column=options.name_column,
         subject_column=options.subject_column,
         relationship_column=options.relationship_column,
+        sheet=options.sheet,
+        allow_missing=options.allow_missing,
     )
+
+
+def run_batch(options: BatchOptions, progress: Callable[[list[Path]], Progress]) -> BatchResult:
+    """Run `batch`: exit code 0 fine, 1 something rejected or nothing scored,
+    2 unusable options, 130 interrupted. `progress` makes the progress display."""
+    try:
+        check_batch_outputs(options)
+    except UsageError as exc:
+        return BatchResult(2, [f"lpc-assess batch: {exc}"])
+    from lpc_assess.model.framework import load_framework
+
+    try:
+        framework = load_framework(options.framework)
+        csv_options = spreadsheet_options(options, framework)
+    except InputError as exc:
+        return BatchResult(1, [d.text() for d in exc.diagnostics])
     outputs = {p.resolve() for p in (options.summary, options.scores) if p is not None}
     files, missing = expand_inputs(options.inputs, outputs)
+    staging: StagingFolder | None = None
     if options.out_dir is not None and not options.dry_run:
+        from lpc_assess.writers.files import StagingFolder
+
         try:
-            options.out_dir.mkdir(parents=True, exist_ok=True)
+            staging = StagingFolder(options.out_dir)
             for path in (options.summary, options.scores):
                 if path is not None and _made_by_out_dir(path.parent, options.out_dir):
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -292,7 +369,7 @@ def run_batch(options: BatchOptions, progress: Callable[[list[Path]], Progress])
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
     try:
-        run = BatchRun(options, framework, csv_options)
+        run = BatchRun(options, framework, csv_options, staging)
         for problem in missing:
             run.reject([problem])
         display = progress(files)
@@ -306,10 +383,14 @@ def run_batch(options: BatchOptions, progress: Callable[[list[Path]], Progress])
     except KeyboardInterrupt:
         if run is not None:
             run.abort()
-        return BatchResult(130, ["interrupted: nothing more was written"])
+        elif staging is not None:
+            staging.abort()
+        return BatchResult(130, ["interrupted: nothing was written"])
     except OSError as exc:
         if run is not None:
             run.abort()
+        elif staging is not None:
+            staging.abort()
         where = f" {exc.filename}" if exc.filename else ""
         return BatchResult(1, [f"lpc-assess batch: cannot write{where}: {exc.strerror or exc}"])
     finally:
@@ -361,7 +442,7 @@ def _write_team_report(run: BatchRun, path: Path) -> None:
     from lpc_assess.reports.templates import render_template
     from lpc_assess.writers.files import atomic_write
 
-    kind: Literal["html", "md"] = "html" if run.options.fmt == "html" else "md"
+    kind: Literal["html", "md"] = "md" if run.options.fmt == "md" else "html"  # pdf: from html
     context = team_context(
         run.framework,
         run.summary,
@@ -371,7 +452,17 @@ def _write_team_report(run: BatchRun, path: Path) -> None:
     )
     if run.raters is not None:
         context["threesixty"] = {"rows": run.raters.team_rows, "min_raters": run.raters.min_raters}
-    atomic_write(path, render_template(kind, f"team.{kind}.j2", context))
+    if run.facets is not None:
+        from lpc_assess.reports.facets import team_facets_context
+
+        context["facets"] = team_facets_context(run.framework, run.facets)
+    text = render_template(kind, f"team.{kind}.j2", context)
+    if run.options.fmt == "pdf":
+        from lpc_assess.writers.pdf import write_pdf
+
+        write_pdf(text, path)
+    else:
+        atomic_write(path, text)
 
 
 def _write_outputs(run: BatchRun, result: BatchResult) -> list[str]:
@@ -382,8 +473,8 @@ def _write_outputs(run: BatchRun, result: BatchResult) -> list[str]:
     verb = "would write" if options.dry_run else "wrote"
     if options.out_dir is not None:
         team_path = options.out_dir / f"team.{options.fmt}"
-        if not options.dry_run:
-            _write_team_report(run, team_path)
+        if run.staging is not None:
+            _write_team_report(run, run.staging.path / team_path.name)
         reports = run.reports
         count = reports.written if reports is not None else 0
         if run.raters is not None:
@@ -402,6 +493,8 @@ def _write_outputs(run: BatchRun, result: BatchResult) -> list[str]:
         if not options.dry_run:
             write_summary(options.summary, run.summary)
         lines.append(f"{verb} the team summary to {options.summary}")
+    if run.staging is not None:
+        run.staging.commit()  # last: --out-dir changes only when everything else is written
     if options.dry_run:
         planned = list(lines)
         for listing in (run.reports, run.raters):

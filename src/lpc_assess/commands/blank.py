@@ -21,8 +21,16 @@ def blank_csv(framework: Framework) -> str:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    header = ["id", "name", *(i.id for i in framework.indicators)]
-    statements = ["", "", *(i.statement for i in framework.indicators)]
+    header = ["id", "name"]
+    statements = ["", ""]
+    for theme in framework.themes:
+        header += [i.id for i in theme.indicators]
+        statements += [i.statement for i in theme.indicators]
+        if framework.facets is not None:  # docs/facets.md: `<theme>.<facet>` columns
+            from lpc_assess.model.facets import fill
+
+            header += [f"{theme.id}.{item.id}" for item in framework.facets.items]
+            statements += [fill(item.prompt, theme.title) for item in framework.facets.items]
     writer.writerow([neutralise(cell) for cell in header])
     writer.writerow([neutralise(cell) for cell in statements])
     return out.getvalue()
@@ -61,8 +69,31 @@ def blank_yaml(framework: Framework) -> str:
         for indicator in theme.indicators:
             lines.append(f"  # {_comment(indicator.statement)}")
             lines.append(f"  {indicator.id}:")
+    lines += _facet_lines(framework)
     lines += ["notes: {}", "pledge:", ""]
     return "\n".join(lines)
+
+
+def _facet_lines(framework: Framework) -> list[str]:
+    """The `facets` part of a blank answers file: every theme's facets, unanswered."""
+    from lpc_assess.model.facets import fill
+
+    facets = framework.facets
+    if facets is None:
+        return []
+    scale = facets.scale
+    labels = ", ".join(f"{k} = {_comment(v)}" for k, v in sorted(scale.labels.items()))
+    skip = f", or skip ({_comment(scale.skip)})" if scale.skip else ""
+    lines = [
+        "facets:",
+        f"  # About each theme as a whole, answer with a number: {labels}{skip}.",
+    ]
+    for theme in framework.themes:
+        lines.append(f"  {theme.id}:")
+        for item in facets.items:
+            lines.append(f"    # {_comment(fill(item.prompt, theme.title))}")
+            lines.append(f"    {item.id}:")
+    return lines
 
 
 def blank_text(framework: Framework, fmt: str) -> str:

@@ -62,7 +62,7 @@ def new_framework(folder: Path, source: str | None) -> NewFramework:
         for relative, text in files.items():
             target = folder / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, text)
+            atomic_write(target, text, private=False)
             result.written.append(target)
     except OSError as exc:
         reason = exc.strerror or str(exc)

@@ -7,7 +7,6 @@ exit code. Neither lets a traceback escape for a bad input.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
@@ -15,22 +14,14 @@ from types import TracebackType
 
 import jinja2
 
+from lpc_assess.commands.result import CommandResult
 from lpc_assess.diagnostics import Diagnostic, InputError
 from lpc_assess.inputs.documents import Document, display_path, error, load_document
 from lpc_assess.model.answers import Response, load_answers, parse_answers
 from lpc_assess.model.framework import SLUG_PATTERN, builtin_frameworks_dir, load_framework
-from lpc_assess.reports.person import render_person
 from lpc_assess.reports.templates import FORMATS, date_text
 from lpc_assess.scoring.person import compare_scores, score_response
 from lpc_assess.writers.files import atomic_write
-from lpc_assess.writers.terminal import say
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except (OSError, RuntimeError):
-        return False
 
 
 def earlier_label(earlier: Response, path: Path) -> str:
@@ -161,6 +152,10 @@ def make_report(
         comparison = compare_scores(score, earlier_score)
         label = earlier_label(earlier, compare)
     try:
+        # Looked up when called, not bound at import: a test that replaces it
+        # (tests/unit/questionnaire) must not leave its stand-in behind here.
+        from lpc_assess.reports.person import render_person
+
         return render_person(
             loaded,
             response,
@@ -176,24 +171,6 @@ def make_report(
         raise InputError([template_diagnostic(exc)]) from None
 
 
-def write_stdout(text: str) -> None:
-    """Write UTF-8 text to stdout whatever its encoding; a closed pipe is not an error."""
-    try:
-        buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-            return
-        sys.stdout.flush()
-        buffer.write(text.encode("utf-8"))
-        buffer.flush()
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, and keep Python from
-        # complaining when it flushes stdout at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
 def run_report(
     *,
     answers: Path,
@@ -202,25 +179,58 @@ def run_report(
     output: Path | None = None,
     compare: Path | None = None,
     template: Path | None = None,
-) -> int:
-    """`lpc-assess report`: score ANSWERS and write its report; the exit code.
+) -> CommandResult:
+    """`lpc-assess report`: score ANSWERS and write its report.
 
-    Diagnostics go to stderr, one line each; the report goes to `output`
-    (replaced atomically) or to stdout. 0 on success, 1 for a bad input or
-    a file that cannot be written.
+    The result's messages are the diagnostics, one line each; the report goes
+    to `output` (replaced atomically) or is the result's output, for stdout.
+    `pdf` is the HTML report laid out by WeasyPrint. Exit code 0 on success,
+    1 for a bad input or a file that cannot be written, 2 for options that
+    cannot work (`pdf` without the pdf extra, or to a terminal).
     """
+    from lpc_assess.commands.outputs import (
+        OutputClash,
+        check_outputs,
+        framework_inputs,
+        template_inputs,
+    )
+    from lpc_assess.exit_codes import EXIT_USAGE
+
+    result = CommandResult(0)
+    say = result.messages.append
+
+    if fmt == "pdf":
+        from lpc_assess.writers.pdf import INSTALL_HINT, pdf_available
+
+        # Refused before anything is read or written: one line, and how to fix it.
+        if not pdf_available():
+            say(f"lpc-assess report: {INSTALL_HINT}")
+            result.exit_code = EXIT_USAGE
+            return result
+        if output is None and sys.stdout.isatty():
+            say("lpc-assess report: --format pdf writes a binary file: give --output FILE")
+            result.exit_code = EXIT_USAGE
+            return result
     warnings: list[Diagnostic] = []
-    if output is not None and any(_same_file(output, p) for p in (answers, compare) if p):
-        say(
-            f"{output}: error[output-is-input]: the report would overwrite an answers file; "
-            "choose another --output"
+    try:
+        check_outputs(
+            [("--output", output)],
+            [
+                ("the answers file", answers),
+                ("the --compare answers", compare),
+                *(("a framework file", p) for p in framework_inputs(framework)),
+                *(("a --template file", p) for p in template_inputs(template)),
+            ],
         )
-        return 1
+    except OutputClash as exc:
+        say(f"lpc-assess report: {exc}")
+        result.exit_code = EXIT_USAGE
+        return result
     try:
         text = make_report(
             answers,
             framework=framework,
-            fmt=fmt,
+            fmt="html" if fmt == "pdf" else fmt,
             compare=compare,
             template=template,
             warnings=warnings,
@@ -228,17 +238,24 @@ def run_report(
     except InputError as exc:
         for diagnostic in [*warnings, *exc.diagnostics]:
             say(diagnostic.text())
-        return 1
+        result.exit_code = 1
+        return result
     for diagnostic in warnings:
         say(diagnostic.text())
+    data: str | bytes = text
+    if fmt == "pdf":
+        from lpc_assess.writers.pdf import html_to_pdf
+
+        data = html_to_pdf(text)  # the HTML report laid out for print (docs/reports.md)
     if output is None:
-        write_stdout(text)
-        return 0
+        result.output = data
+        return result
     try:
-        atomic_write(output, text)
+        atomic_write(output, data)
     except OSError as exc:
         reason = "is a folder, not a file" if output.is_dir() else exc.strerror or str(exc)
         say(f"{output}: error[cannot-write]: cannot write the report: {reason}")
-        return 1
+        result.exit_code = 1
+        return result
     say(f"report written to {output}")
-    return 0
+    return result

@@ -1,9 +1,11 @@
 """`lpc-assess take`: the answers file, the questionnaire, the summary and the report.
 
-`run_take` finds or resumes the answers file, saves it atomically (mode 0600)
-after every answer, and at the end prints a summary and writes the report.
-Ctrl-C or the end of input at any prompt saves, says how to carry on, and
-returns 130.
+`run_take` finds or resumes the answers file (or starts a new one beside a
+completed one), saves it atomically (mode 0600) after every answer, and at the
+end prints a summary, writes the report (compared with the earlier self-check
+it followed up) and, after a pledge, a calendar reminder. Ctrl-C or the end of
+input at any prompt saves, says how to carry on, and returns 130. See
+docs/taking-the-self-check.md.
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import shlex
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,40 +25,37 @@ from lpc_assess.questionnaire.prompts import Prompt
 if TYPE_CHECKING:
     from lpc_assess.model.answers import Response
     from lpc_assess.model.framework import Framework
+    from lpc_assess.questionnaire.earlier import Found
+    from lpc_assess.questionnaire.pledge import EarlierSelfCheck
     from lpc_assess.scoring.person import ResponseScore
 
 from lpc_assess.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from lpc_assess.questionnaire.earlier import default_answers_path, latest_of_day, next_free
 from lpc_assess.questionnaire.flow import (
     Outcome,
     Questionnaire,
     SaveError,
     utc_now,
 )
+from lpc_assess.questionnaire.invocation import (
+    program_words,
+    report_command,
+    resume_command,
+    retake_command,
+)
 
-_YES = {"y", "yes"}
-_NO = {"", "n", "no", "q"}
+__all__ = ["default_answers_path", "default_report_path", "resume_command", "run_take"]
 
-
-def default_answers_path(today: dt.date | None = None) -> Path:
-    return Path(f"lpc-answers-{(today or dt.date.today()).isoformat()}.yaml")
+_NEW = {"", "n", "new"}
+_REPLACE = {"r", "replace"}
+_KEEP = {"k", "keep", "q"}
+# The reminder falls this long after the self-check when the pledge has no date.
+REMINDER_AFTER = dt.timedelta(weeks=4)
 
 
 def default_report_path(answers: Path) -> Path:
     report = answers.with_suffix(".html")
     return report if report != answers else answers.with_name(answers.name + ".report.html")
-
-
-def resume_command(framework: str | None, answers: Path, report: Path | None) -> str:
-    """The exact command that carries on with `answers`."""
-    from lpc_assess.model.framework import DEFAULT_FRAMEWORK
-
-    words = ["lpc-assess", "take"]
-    if framework and framework != DEFAULT_FRAMEWORK:
-        words += ["--framework", framework]
-    words += ["--answers", str(answers)]
-    if report is not None:
-        words += ["--report", str(report)]
-    return shlex.join(words)
 
 
 @contextlib.contextmanager
@@ -93,11 +91,18 @@ def run_take(
     answers: Path | None,
     report: Path | None,
     *,
+    previous: Path | None = None,
     prompt: Prompt | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
     today: dt.date | None = None,
+    program: Sequence[str] | None = None,
 ) -> int:
-    """`lpc-assess take`: the self-check in the terminal. Returns the exit code."""
+    """`lpc-assess take`: the self-check in the terminal. Returns the exit code.
+
+    `previous` is the earlier self-check to follow up (default: the newest
+    completed one beside the answers). `program` is how printed commands name
+    this program (default: as it was invoked).
+    """
     from lpc_assess.diagnostics import InputError
     from lpc_assess.model.framework import load_framework
 
@@ -109,7 +114,8 @@ def run_take(
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    path = answers if answers is not None else default_answers_path(today)
+    # Without --answers: today's file, or the last of today's -2, -3... files.
+    path = answers if answers is not None else latest_of_day(default_answers_path(today))
     report_path = report if report is not None else default_report_path(path)
     for what, file in (("answers", path), ("report", report_path)):
         folder = file.parent if str(file.parent) else Path(".")
@@ -126,12 +132,56 @@ def run_take(
             f"{report_path}: the report cannot replace the answers file; choose another --report"
         )
         return EXIT_USAGE
+    earlier: Found | None = None
+    if previous is not None:
+        found = _load_previous(previous, path, loaded, explicit=answers is not None)
+        if isinstance(found, int):
+            return found
+        earlier = found
     if prompt is None:
         from lpc_assess.questionnaire.prompts import TerminalPrompt
 
         prompt = TerminalPrompt()
     session = TakeSession(loaded, framework, path, report, report_path, prompt, clock)
+    session.today = today
+    session.previous = previous
+    session.earlier = earlier
+    session.program = list(program) if program is not None else program_words()
+    session.anywhere = list(program) if program is not None else program_words(anywhere=True)
+    session.command = session.resume()
     return session.run()
+
+
+def _load_previous(
+    previous: Path, answers: Path, framework: Framework, *, explicit: bool
+) -> Found | int:
+    """The self-check `--previous` names, or the exit code after saying what is wrong.
+
+    It may be the day's default answers file (the calendar reminder's command, run
+    the same day): then `take` offers a new file beside it.
+    """
+    from lpc_assess.diagnostics import InputError
+    from lpc_assess.model.answers import load_answers
+    from lpc_assess.questionnaire.earlier import Found
+
+    if explicit and answers.exists() and previous.exists() and os.path.samefile(previous, answers):
+        _error(f"{previous}: --previous names the answers file itself; choose an earlier one")
+        return EXIT_USAGE
+    try:
+        response, warnings = load_answers(previous, framework)
+    except InputError as exc:
+        for diagnostic in exc.diagnostics:
+            _error(diagnostic.text())
+        return EXIT_FAILED
+    for warning in warnings:
+        _error(warning.text())
+    if response.completed is None:
+        _error(
+            f"{previous}: not a completed self-check (it has no 'completed' time); "
+            "--previous takes the answers of a self-check you finished"
+        )
+        return EXIT_FAILED
+    return Found(previous, response)
 
 
 class TakeSession:
@@ -148,12 +198,32 @@ class TakeSession:
         clock: Callable[[], dt.datetime],
     ) -> None:
         self.framework = framework
+        self.framework_spec = framework_spec
         self.path = path
+        self.report = report
         self.report_path = report_path
         self.prompt = prompt
         self.clock = clock
-        self.command = resume_command(framework_spec, path, report)
+        self.today: dt.date | None = None
+        self.previous: Path | None = None  # --previous, as given
+        self.earlier: Found | None = None  # the self-check this one follows and compares with
+        self.program: list[str] = ["lpc-assess"]
+        self.anywhere: list[str] = ["lpc-assess"]
+        self.command = self.resume()
         self.response: Response | None = None
+
+    def resume(self, path: Path | None = None) -> str:
+        """The command that carries on with the answers file (or with `path`)."""
+        return resume_command(
+            self.framework_spec,
+            path or self.path,
+            self.report,
+            program=self.program,
+            previous=self.previous,
+        )
+
+    def _today(self) -> dt.date:
+        return self.today or dt.date.today()
 
     def save(self) -> None:
         """Write the answers file atomically, mode 0600; SaveError if it cannot be written."""
@@ -194,9 +264,14 @@ class TakeSession:
             return EXIT_FAILED
 
     def _report_command(self) -> str:
-        fmt = _report_format(self.report_path)
-        words = ["lpc-assess", "report", str(self.path), "--format", fmt]
-        return shlex.join([*words, "--output", str(self.report_path)])
+        return report_command(
+            self.path,
+            _report_format(self.report_path),
+            self.report_path,
+            program=self.program,
+            framework=self.framework_spec,
+            compare=self.earlier.path if self.earlier else None,
+        )
 
     def _run(self) -> int:
         started = self._open()
@@ -204,13 +279,22 @@ class TakeSession:
             return started
         response, resuming = started
         self.response = response
+        self._find_earlier(response, resuming)
         questionnaire = Questionnaire(
-            self.framework, response, self.prompt, self.save, clock=self.clock
+            self.framework,
+            response,
+            self.prompt,
+            self.save,
+            clock=self.clock,
+            today=self._today,
+            earlier=self._follow_up() if not resuming else None,
         )
         self._intro(questionnaire, resuming)
         if not resuming:
             self.save()  # at once: a folder we cannot write to is found before any answer
-        outcome = questionnaire.run(questionnaire.resume_index() if resuming else 0)
+        outcome = questionnaire.run(
+            questionnaire.resume_index() if resuming else 0, new=not resuming
+        )
         if outcome is not Outcome.COMPLETED:
             say = self.prompt.say
             say()
@@ -250,24 +334,86 @@ class TakeSession:
             if response.started is None:
                 response.started = self.clock()
             return response, True
+        return self._complete(response, fresh)
+
+    def _complete(
+        self, response: Response, fresh: Callable[[], Response]
+    ) -> tuple[Response, bool] | int:
+        """The answers file holds a finished self-check: a new file beside it, replace it,
+        or keep it (and say how to write its report)."""
+        from lpc_assess.questionnaire.earlier import Found
+
+        assert response.completed is not None
+        say = self.prompt.say
         when = response.completed.strftime("%Y-%m-%d %H:%M")
-        self.prompt.say(f"{self.path} holds a self-check completed on {when}.")
+        new = next_free(self.path)
+        say(f"{self.path} holds a self-check completed on {when}.")
+        say(f"  n  start a new self-check in {new} (the report compares the two)", wrap=False)
+        say(f"  r  start again in {self.path}, replacing it", wrap=False)
+        say("  k  keep it as it is and stop")
         while True:
             try:
-                reply = self.prompt.ask("Start again and replace it? [y/N] ").strip().lower()
+                reply = self.prompt.ask("New, replace or keep? [N/r/k] ").strip().lower()
             except EOFError:
                 _error(
-                    f"{self.path} was not replaced (no answer to 'start again?'). "
-                    "To start a new self-check, choose another file with --answers."
+                    f"{self.path} was kept as it is (no answer to 'new, replace or keep?'). "
+                    f"To start a new self-check, run: {self.resume(new)}"
                 )
                 return EXIT_FAILED
-            if reply in _YES:
+            if reply in _NEW:
+                if self.earlier is None:
+                    self.earlier = Found(self.path, response)
+                self.path = new
+                if self.report is None:
+                    self.report_path = default_report_path(new)
+                self.command = self.resume()
                 return fresh(), False
-            if reply in _NO:
-                self.prompt.say(f"{self.path} is unchanged.")
-                self.prompt.say("To write its report, run: " + self._report_command(), wrap=False)
+            if reply in _REPLACE:
+                if self.earlier is not None and _same(self.earlier.path, self.path):
+                    say("That is the self-check to follow up: choose n (a new one) or k.")
+                    continue
+                return fresh(), False
+            if reply in _KEEP:
+                earlier, self.earlier = self.earlier, None  # its report, as it was written
+                say(f"{self.path} is unchanged.")
+                say("To write its report, run: " + self._report_command(), wrap=False)
+                self.earlier = earlier
                 return EXIT_OK
-            self.prompt.say("Please answer y (start again) or n (keep it).")
+            say("Please answer n (a new self-check), r (replace it) or k (keep it).")
+
+    def _find_earlier(self, response: Response, resuming: bool) -> None:
+        """The self-check this one follows: --previous, else (resuming) the one the file
+        followed up, else the newest completed one beside the answers."""
+        from lpc_assess.diagnostics import InputError
+        from lpc_assess.model.answers import load_answers
+        from lpc_assess.questionnaire.earlier import Found, newest_completed, resolve_source
+
+        if self.earlier is not None:
+            return
+        source = response.previous_pledge.source if response.previous_pledge else None
+        if resuming and source:
+            path = resolve_source(source, self.path)
+            try:
+                earlier, _ = load_answers(path, self.framework)
+            except (InputError, OSError):
+                _error(f"{path}: the earlier self-check cannot be read; no comparison this time")
+                return
+            self.earlier = Found(path, earlier)
+            return
+        self.earlier = newest_completed(self.path, self.framework)
+
+    def _follow_up(self) -> EarlierSelfCheck | None:
+        from lpc_assess.questionnaire.earlier import source_of
+        from lpc_assess.questionnaire.pledge import EarlierSelfCheck
+
+        if self.earlier is None:
+            return None
+        return EarlierSelfCheck(
+            shown_as=str(self.earlier.path),
+            source=source_of(self.earlier.path, self.path),
+            completed=self.earlier.response.completed,
+            pledge=self.earlier.response.pledge,
+        )
 
     def _intro(self, questionnaire: Questionnaire, resuming: bool) -> None:
         framework = self.framework
@@ -312,14 +458,12 @@ class TakeSession:
         fmt = _report_format(self.report_path)
         say = self.prompt.say
         try:
-            from lpc_assess.reports.person import render_person
-
             score = score_response(self.framework, self.response.answers)
             say()
             say("Your results", style="bold")
             for line in summary_lines(score):
                 say(line)
-            text = render_person(self.framework, self.response, score, fmt)
+            text = self._render(score, fmt)
             with interrupts_deferred():
                 atomic_write(self.report_path, text, private=True)
         except KeyboardInterrupt:
@@ -334,7 +478,66 @@ class TakeSession:
         say()
         say(f"Your answers are saved in {self.path}.")
         say(f"Your report: {self.report_path}", style="bold")
+        return self._reminder()
+
+    def _render(self, score: ResponseScore, fmt: str) -> str:
+        """The report, compared with the earlier self-check when there is one."""
+        from lpc_assess.reports.person import render_person
+
+        assert self.response is not None
+        if self.earlier is None:
+            return render_person(self.framework, self.response, score, fmt)
+        from lpc_assess.commands.report import earlier_label
+        from lpc_assess.scoring.person import compare_scores, score_response
+
+        earlier_score = score_response(self.framework, self.earlier.response.answers)
+        return render_person(
+            self.framework,
+            self.response,
+            score,
+            fmt,
+            comparison=compare_scores(score, earlier_score),
+            earlier=str(self.earlier.path),
+            earlier_score=earlier_score,
+            earlier_label=earlier_label(self.earlier.response, self.earlier.path),
+        )
+
+    def _reminder(self) -> int:
+        """After a pledge: `<answers stem>-pledge.ics`, an all-day event on its date."""
+        from lpc_assess.model.pledge import date_words
+        from lpc_assess.writers.calendar import calendar_path, write_pledge_calendar
+
+        assert self.response is not None
+        pledge = self.response.pledge
+        if pledge is None:
+            return EXIT_OK
+        path = calendar_path(self.path)
+        if os.path.realpath(path) == os.path.realpath(self.report_path):
+            _error(f"{path}: the calendar reminder would replace the report; it was not written")
+            return EXIT_FAILED
+        on = pledge.by_when or self._today() + REMINDER_AFTER
+        command = retake_command(self.framework_spec, self.path, program=self.anywhere)
+        try:
+            with interrupts_deferred():
+                write_pledge_calendar(
+                    path, pledge, on=on, answers=self.path, command=command, stamp=self.clock()
+                )
+        except OSError as exc:
+            _error(f"{path}: the calendar reminder could not be written: {exc.strerror or exc}")
+            return EXIT_FAILED
+        say = self.prompt.say
+        say(
+            f"A reminder to look back at your pledge, on {date_words(on)}: {path} "
+            "(open it with your calendar to add it)."
+        )
         return EXIT_OK
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _report_format(path: Path) -> str:

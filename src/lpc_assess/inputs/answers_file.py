@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from lpc_assess.inputs.reading import display_path
 
 if TYPE_CHECKING:
+    from lpc_assess.diagnostics import Diagnostic
     from lpc_assess.inputs.source import RejectedRow
     from lpc_assess.model.framework import Framework
     from lpc_assess.scoring.compiled import CompiledScorer
@@ -26,11 +27,19 @@ class AnswersFile:
         self.scorer = scorer
         self.response, warnings = load_answers(path, framework)
         self.size = path.stat().st_size
-        self._notes = [d.text() for d in warnings]
+        self._problems: list[Diagnostic] = list(warnings)
 
     @property
     def notes(self) -> list[str]:
-        return self._notes
+        return []
+
+    @property
+    def problems(self) -> list[Diagnostic]:
+        return list(self._problems)
+
+    @property
+    def ignored_columns(self) -> list[str]:
+        return []
 
     def chunks(
         self, on_progress: Callable[[int], None] | None = None

@@ -7,7 +7,7 @@ import difflib
 import re
 
 from lpc_assess.diagnostics import quote_cell
-from lpc_assess.inputs.columns import _TRAILING
+from lpc_assess.inputs.columns import _TRAILING, fold_typography
 from lpc_assess.model.framework import Framework
 
 MISSING = ("", "na", "n/a", "-", "skip")
@@ -19,6 +19,11 @@ _NUMBER_LABEL = re.compile(r"^([+-]?\d+)\s*(?:[-\u2013\u2014.:)=]\s*|\s+)(.+)$")
 
 
 _INTEGER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
+
+
+def _plain(text: str) -> str:
+    """Cell or label text compared as headers are: typography folded, spacing and case ignored."""
+    return " ".join(fold_typography(text).split()).casefold()
 
 
 class CellDecoder:
@@ -33,10 +38,10 @@ class CellDecoder:
         scale = framework.scale
         self.low, self.high = scale.min, scale.max
         self.labels = {v: scale.labels[v] for v in range(scale.min, scale.max + 1)}
-        self._by_label = {" ".join(lb.split()).casefold(): v for v, lb in self.labels.items()}
+        self._by_label = {_plain(lb): v for v, lb in self.labels.items()}
         missing = set(MISSING)
         if scale.skip:
-            missing.add(" ".join(scale.skip.split()).casefold())
+            missing.add(_plain(scale.skip))
         self._missing = missing
         self.table: dict[str, int | None] = {}
         for value, label in self.labels.items():
@@ -76,7 +81,7 @@ class CellDecoder:
         return result
 
     def _work_out(self, cell: str) -> int | str | None:
-        text = " ".join(cell.split()).casefold()
+        text = _plain(cell)
         if text in self._missing:
             return None
         if text in self._by_label:

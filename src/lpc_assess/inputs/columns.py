@@ -1,9 +1,16 @@
-"""Matching spreadsheet headers to statements, `--map` files, and the id/name/360 columns."""
+"""Matching spreadsheet headers to statements, `--map` files, and the id/name/360 columns.
+
+Headers and statements are compared after `normalise_header`: typography
+folded (`fold_typography`: Unicode NFKC, curly quotes, every dash, invisible
+characters), white space collapsed, case and trailing punctuation ignored
+(docs/answers-and-imports.md, "How a header finds its statement").
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lpc_assess.diagnostics import InputError, quote_cell
@@ -20,6 +27,10 @@ SUBMITTED_HEADERS = (
     "date submitted",
     "end time",
     "completed",
+    "enddate",  # Qualtrics
+    "end date",
+    "recordeddate",
+    "recorded date",
 )
 
 LISTED = 8
@@ -37,13 +48,43 @@ _BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
 _TRAILING = " \t.,;:!?\u2026"
 
 
+# What a word processor or a form tool does to quotes and dashes, undone. NFKC has
+# already made non-breaking and other odd spaces plain, `…` three dots, and
+# full-width letters ordinary ones; these it leaves alone.
+_TYPOGRAPHY = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\u00b4", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+        # Invisible: a soft hyphen, zero-width spaces and joiners, a stray byte-order mark.
+        **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", None),
+    }
+)
+
+
+def fold_typography(text: str) -> str:
+    """`text` with Unicode NFKC applied, curly quotes straight, every dash `-`, no invisibles."""
+    if text.isascii():
+        return text
+    # Before NFKC too: it would split a double prime into two single ones.
+    return unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHY)).translate(_TYPOGRAPHY)
+
+
 def normalise_header(text: str) -> str:
-    """Case, inner and surrounding white space, and trailing punctuation ignored."""
-    return " ".join(text.split()).casefold().rstrip(_TRAILING)
+    """Typography folded; case, inner and surrounding white space, trailing punctuation ignored."""
+    return " ".join(fold_typography(text).split()).casefold().rstrip(_TRAILING)
 
 
-def _header_candidates(header: str) -> list[str]:
-    """The ways a header cell may name an indicator, most literal first."""
+_SPACED_DASH = re.compile(r"\s+-\s+")
+
+
+def _header_candidates(header: str, *, suffixes: bool = False) -> list[str]:
+    """The ways a header cell may name an indicator, most literal first.
+
+    With `suffixes`, also the text after each ` - `: Qualtrics heads a
+    matrix question's columns `Question text - Statement`.
+    """
+    header = fold_typography(header)
     out = [normalise_header(header)]
     stripped = _LEADING_NUMBER.sub("", header.strip(), count=1)
     if stripped != header.strip():
@@ -56,6 +97,9 @@ def _header_candidates(header: str) -> list[str]:
         inner = bracketed.group(1)
         out.append(normalise_header(inner))
         out.append(normalise_header(_LEADING_NUMBER.sub("", inner.strip(), count=1)))
+    if suffixes:
+        for dash in _SPACED_DASH.finditer(header):
+            out.append(normalise_header(header[dash.end() :]))
     return [c for c in out if c]
 
 
@@ -63,6 +107,9 @@ def load_mapping(path: Path, framework: Framework) -> dict[str, str]:
     """`--map FILE`: a YAML mapping of CSV header -> indicator id, checked against `framework`."""
     doc = load_document(path)
     ids = {i.casefold(): i for i in framework.indicator_ids}
+    from lpc_assess.inputs.facet_columns import facet_header_forms
+
+    ids.update({key: key for _, key in facet_header_forms(framework)})  # `being.knowledge`
     out: dict[str, str] = {}
     problems = []
     for header, target in doc.data.items():
@@ -95,13 +142,24 @@ class _Columns:
     subject: int | None
     relationship: int | None
     submitted: int | None = None  # when the form was sent, if the export says
+    missing: list[str] = field(default_factory=list)  # indicator ids with no column
+    facets: dict[str, int] = field(default_factory=dict)  # `being.knowledge` -> column
 
 
 def match_columns(
-    header: list[str], framework: Framework, options: CsvOptions, source: str
+    header: list[str],
+    framework: Framework,
+    options: CsvOptions,
+    source: str,
+    alternates: list[str] | None = None,
 ) -> _Columns:
-    """Give each header cell its role: an indicator, a respondent/rater column, or ignored."""
+    """Give each header cell its role: an indicator, a respondent/rater column, or ignored.
+
+    `alternates` is a second header row, tried for each column whose first
+    header names nothing (Qualtrics: export tags, then question texts).
+    """
     lowered = [normalise_header(h) for h in header]
+    second = [normalise_header(h) for h in alternates or []]
 
     def named(option: str | None, flag: str, default: str | None = None) -> int | None:
         wanted = option if option is not None else default
@@ -110,6 +168,8 @@ def match_columns(
         key = normalise_header(wanted)
         if key in lowered:
             return lowered.index(key)
+        if key in second:
+            return second.index(key)
         if option is None:
             return None
         shown = ", ".join(quote_cell(h) for h in header[:LISTED])
@@ -145,6 +205,10 @@ def match_columns(
         index[normalise_header(indicator.id)] = indicator.id
         for candidate in _header_candidates(indicator.statement):
             index.setdefault(candidate, indicator.id)
+    from lpc_assess.inputs.facet_columns import facet_header_forms
+
+    for form, key in facet_header_forms(framework):  # docs/facets.md
+        index.setdefault(normalise_header(form), key)
     found: dict[str, int] = {}
     ignored: list[str] = []
     clashes = []
@@ -153,16 +217,25 @@ def match_columns(
             continue
         target = options.mapping.get(lowered[at])
         if target is None:
-            target = next((index[c] for c in _header_candidates(cell) if c in index), None)
+            target = next(
+                (index[c] for c in _header_candidates(cell, suffixes=True) if c in index), None
+            )
+        if target is None and at < len(second):
+            other = alternates[at] if alternates else ""
+            target = options.mapping.get(second[at]) or next(
+                (index[c] for c in _header_candidates(other, suffixes=True) if c in index), None
+            )
         if target is None:
             ignored.append(cell or f"(column {at + 1}, no header)")
         elif target in found:
             clashes.append(
                 f"columns {quote_cell(header[found[target]])} and {quote_cell(cell)} both "
-                f"match statement {target!r}"
+                f"match {'facet' if '.' in target else 'statement'} {target!r}"
             )
         else:
             found[target] = at
+    facets = {key: at for key, at in found.items() if "." in key}  # an id has no dot
+    found = {key: at for key, at in found.items() if key not in facets}
     if clashes:
         raise InputError(
             [
@@ -198,4 +271,6 @@ def match_columns(
         roles["subject"],
         roles["relationship"],
         submitted,
+        [i.id for i in framework.indicators if i.id not in found],
+        facets,
     )

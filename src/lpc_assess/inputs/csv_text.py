@@ -69,22 +69,40 @@ class Records:
                 append(line.split(delimiter) if line else [])
 
 
-def read_header(path: Path, source: str, encoding: str, delimiter: str) -> list[str]:
+def read_head(
+    path: Path, source: str, encoding: str, delimiter: str, count: int = 1
+) -> list[list[str]]:
+    """The header row and up to `count - 1` rows after it, each cell stripped.
+
+    InputError if the header cannot be read or is empty; a later row that
+    cannot be read ends the list (it is reported when the rows are streamed).
+    """
     old_limit = csv.field_size_limit(MAX_CELL)
+    rows: list[list[str]] = []
     try:
         with path.open("r", encoding=encoding, newline="") as handle:
-            header = next(csv.reader(handle, delimiter=delimiter, strict=True), None)
+            reader = csv.reader(handle, delimiter=delimiter, strict=True)
+            for row in reader:
+                rows.append([cell.strip() for cell in row])
+                if len(rows) == count:
+                    break
     except csv.Error as exc:
-        raise InputError(
-            [_error(source, 1, "csv-syntax", f"cannot read the header row: {exc}")]
-        ) from None
+        if not rows:
+            raise InputError(
+                [_error(source, 1, "csv-syntax", f"cannot read the header row: {exc}")]
+            ) from None
     finally:
         csv.field_size_limit(old_limit)
-    if not header or not any(cell.strip() for cell in header):
+    if not rows or not any(rows[0]):
         raise InputError(
             [_error(source, 1, "no-header", "the first row must be a header naming the columns")]
         )
-    return [cell.strip() for cell in header]
+    return rows
+
+
+def read_header(path: Path, source: str, encoding: str, delimiter: str) -> list[str]:
+    """The header row, each cell stripped (InputError if it is missing or unreadable)."""
+    return read_head(path, source, encoding, delimiter)[0]
 
 
 def sniff_delimiter(head: str) -> str:
@@ -123,6 +141,18 @@ def check_file(path: Path, source: str, encoding: str) -> str:
             )
         with path.open("rb") as handle:
             start = handle.read(4)
+            if start in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):  # a zip (.xlsx) or OLE (.xls) file
+                raise InputError(
+                    [
+                        error(
+                            source,
+                            None,
+                            "binary-file",
+                            "this is a spreadsheet file (such as an Excel workbook), not CSV "
+                            "text: give it its own name (.xlsx), or save it as CSV UTF-8",
+                        )
+                    ]
+                )
             codec = _codec(start, encoding, source)
             decoder = codecs.getincrementaldecoder(codec)("strict")
             wide = codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32"))  # NULs are normal

@@ -2,8 +2,10 @@
 
 A source is one input file, already checked and compiled against the
 framework: `notes` says what the terminal should know about it (ignored
-columns, warnings), and `chunks()` streams its responses as `ScoredChunk`s
-and its bad rows as `RejectedRow`s. `inputs.sources.open_source` picks the
+columns, the sheet read), `problems` holds its warnings as diagnostics (for
+the terminal and the summary), `ignored_columns` names the columns it did not
+read, and `chunks()` streams its responses as `ScoredChunk`s and its bad rows
+as `RejectedRow`s. `inputs.sources.open_source` picks the
 format by the file's suffix; `batch`, `progress` and `analyse` read every
 format through it alone.
 """
@@ -32,7 +34,24 @@ class Source(Protocol):
 
     @property
     def notes(self) -> list[str]:
-        """One line each for the terminal about this input (ignored columns, warnings)."""
+        """One line each for the terminal about this input (ignored columns, the sheet read).
+
+        Not problems: those are in `problems`, so that nothing is said twice.
+        """
+        ...
+
+    @property
+    def problems(self) -> list[Diagnostic]:
+        """Warnings about the input as a whole, as diagnostics: a statement without a column
+        under `--allow-missing`, no responses below a header, a framework version that differs.
+
+        Complete once `chunks()` is exhausted (a table learns it has no rows by reading).
+        """
+        ...
+
+    @property
+    def ignored_columns(self) -> list[str]:
+        """Headers of the columns that were not read (comments, metadata); [] for answers files."""
         ...
 
     def chunks(

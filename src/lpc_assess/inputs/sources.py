@@ -28,7 +28,20 @@ ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
-FOLDER_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+# In folders: the formats read, and the spreadsheet formats that are not (each gets a line
+# saying how to save it, rather than passing unseen).
+FOLDER_SUFFIXES = (
+    ".yaml",
+    ".yml",
+    ".json",
+    ".csv",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".xlsb",
+    ".ods",
+    ".numbers",
+)
 
 
 def open_source(
@@ -47,6 +60,13 @@ def open_source(
         from lpc_assess.inputs.csv_export import open_export
 
         return open_export(path, framework, scorer, options)
+    from lpc_assess.inputs.workbook import WORKBOOK_SUFFIXES, open_workbook, other_spreadsheet
+
+    if suffix in WORKBOOK_SUFFIXES:
+        return open_workbook(path, framework, scorer, options)
+    refused = other_spreadsheet(path)
+    if refused is not None:
+        raise refused
     raise InputError(
         [
             row_problem(
@@ -54,17 +74,20 @@ def open_source(
                 None,
                 None,
                 "unsupported-input",
-                "not an answers file or CSV export (use .yaml, .yml, .json or .csv)",
+                "not an answers file, CSV export or Excel workbook "
+                "(use .yaml, .yml, .json, .csv or .xlsx)",
             )
         ]
     )
 
 
 def expand_inputs(paths: list[Path], exclude: set[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """Files to read, in order: given files, and every answers/CSV file in given folders.
+    """Files to read, in order: given files, and every answers file, CSV export and
+    spreadsheet in given folders.
 
-    Folders are walked in sorted order, skipping hidden files and folders;
-    each file is read once; `exclude` (this run's own outputs) is skipped.
+    Folders are walked in sorted order, skipping hidden files and folders and
+    Excel's `~$` lock files; each file is read once; `exclude` (this run's own
+    outputs) is skipped.
     """
     from lpc_assess.inputs.documents import display_path
 
@@ -95,7 +118,8 @@ def expand_inputs(paths: list[Path], exclude: set[Path]) -> tuple[list[Path], li
                         None,
                         None,
                         "empty-folder",
-                        "no answers files or CSV exports (.yaml, .yml, .json, .csv) in this folder",
+                        "no answers files, CSV exports or workbooks (.yaml, .yml, .json, .csv, "
+                        ".xlsx) in this folder",
                     )
                 )
             for path in found:
@@ -124,7 +148,9 @@ def _walk(folder: Path) -> Iterator[tuple[Path, int | None]]:
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in names:
-            if not name.startswith(".") and Path(name).suffix.lower() in FOLDER_SUFFIXES:
+            if name.startswith((".", "~$")):
+                continue  # hidden, or the lock file Excel keeps beside an open workbook
+            if Path(name).suffix.lower() in FOLDER_SUFFIXES:
                 path = Path(root) / name
                 try:
                     mode: int | None = os.stat(path).st_mode

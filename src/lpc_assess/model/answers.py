@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 
 from lpc_assess.diagnostics import Diagnostic, InputError
 from lpc_assess.inputs.documents import (
@@ -19,7 +20,9 @@ from lpc_assess.inputs.documents import (
     display_path,
     load_document,
 )
+from lpc_assess.model.facets import check_facet_answers
 from lpc_assess.model.framework import SLUG_PATTERN, Framework
+from lpc_assess.model.pledge import Pledge, PreviousPledge
 from lpc_assess.model.pydantic_errors import validate_model
 
 SKIP = "skip"
@@ -65,11 +68,47 @@ class _Strict(BaseModel):
 class Respondent(_Strict):
     id: Id | None = Field(None, description="Required in a batch; defaults to the file name.")
     name: Text | None = None
+    email: Id | None = Field(
+        None, description="Matches the person's responses before and after a programme."
+    )
 
 
 class Rater(_Strict):
     subject: Id = Field(description="The respondent id of the person being rated.")
     relationship: Id = Field(description="self, manager, peer, direct-report or other.")
+
+
+class PledgeSpec(_Strict):
+    """A pledge in an answers file: what, with whom and by when (docs/taking-the-self-check.md)."""
+
+    text: Text = Field(description="What the person will do.")
+    with_whom: Text | None = Field(None, description="With whom (optional).")
+    by_when: dt.date | None = Field(
+        None, strict=False, description="By when: a date, YYYY-MM-DD (optional)."
+    )
+
+
+class PreviousPledgeSpec(PledgeSpec):
+    """The pledge of the earlier self-check, and how the person says it went."""
+
+    outcome: Literal["done", "partly", "not yet"] | None = Field(
+        None, description="done, partly or not yet; absent when the person did not say."
+    )
+    note: Text | None = Field(None, description="The person's note on how it went.")
+    source: Text | None = Field(
+        None, description="The earlier answers file, relative to this file's folder."
+    )
+
+
+def _pledge_kind(value: Any) -> str:
+    return "text" if isinstance(value, str) else "pledge"
+
+
+# Plain text (as older files hold it) or the parts; only the branch that fits reports errors.
+PledgeEntry = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[PledgeSpec, Tag("pledge")],
+    Discriminator(_pledge_kind),
+]
 
 
 class AnswersFile(_Strict):
@@ -87,10 +126,27 @@ class AnswersFile(_Strict):
         default_factory=dict,
         description="Indicator id -> a whole number on the scale, 'skip', or null (unanswered).",
     )
+    facets: dict[str, dict[str, int | None | str]] = Field(
+        default_factory=dict,
+        description="Theme id -> facet id -> a whole number on the facet scale, 'skip', or null.",
+    )
     notes: dict[str, Text] = Field(
         default_factory=dict, description="Free text by indicator or theme id."
     )
-    pledge: Text | None = None
+    pledge: PledgeEntry | None = Field(
+        None, description="What the person will do next: {text, with_whom, by_when}, or plain text."
+    )
+    previous_pledge: PreviousPledgeSpec | None = Field(
+        None, description="The earlier self-check's pledge and how it went."
+    )
+
+
+def _pledge(spec: str | PledgeSpec | None) -> Pledge | None:
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        return Pledge(text=spec)
+    return Pledge(text=spec.text, with_whom=spec.with_whom, by_when=spec.by_when)
 
 
 @dataclass
@@ -104,16 +160,24 @@ class Response:
     framework_version: str | None = None
     respondent_id: str | None = None
     respondent_name: str | None = None
+    respondent_email: str | None = None
     subject: str | None = None
     relationship: str | None = None
     started: dt.datetime | None = None
     completed: dt.datetime | None = None
     answers: dict[str, int | None] = field(default_factory=dict)
+    # Theme id -> facet id -> answer on the facet scale (None: skipped); docs/facets.md.
+    facets: dict[str, dict[str, int | None]] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
-    pledge: str | None = None
+    pledge: Pledge | None = None
+    previous_pledge: PreviousPledge | None = None
     source: str | None = None
     # A row of a web-form export was sent, even when the form recorded no time.
     submitted: bool = False
+
+    def __post_init__(self) -> None:
+        if isinstance(self.pledge, str):  # a pledge given as plain text, as older files hold it
+            self.pledge = Pledge(text=self.pledge)
 
     def to_data(self) -> dict[str, Any]:
         """The answers-file structure of this response (for YAML or JSON)."""
@@ -122,7 +186,11 @@ class Response:
             data["framework_version"] = self.framework_version
         respondent = {
             k: v
-            for k, v in (("id", self.respondent_id), ("name", self.respondent_name))
+            for k, v in (
+                ("id", self.respondent_id),
+                ("name", self.respondent_name),
+                ("email", self.respondent_email),
+            )
             if v is not None
         }
         if respondent:
@@ -134,10 +202,17 @@ class Response:
             if value is not None:
                 data[key] = value.isoformat().replace("+00:00", "Z")
         data["answers"] = {k: (SKIP if v is None else v) for k, v in self.answers.items()}
+        if self.facets:
+            data["facets"] = {
+                theme: {k: (SKIP if v is None else v) for k, v in values.items()}
+                for theme, values in self.facets.items()
+            }
         if self.notes:
             data["notes"] = dict(self.notes)
         if self.pledge:
-            data["pledge"] = self.pledge
+            data["pledge"] = self.pledge.to_data()
+        if self.previous_pledge:
+            data["previous_pledge"] = self.previous_pledge.to_data()
         return data
 
 
@@ -212,6 +287,36 @@ def _check_answers(
     return passed, errors
 
 
+def _check_pledge_dates(
+    doc: Document, data: dict[Any, Any], errors: list[Diagnostic]
+) -> dict[Any, Any]:
+    """A pledge's `by_when` must be a date (`2026-12-31`): one clear error otherwise,
+    and the value left out of the model check, which would only say it again."""
+    out = dict(data)
+    for key in ("pledge", "previous_pledge"):
+        pledge = data.get(key)
+        if not isinstance(pledge, dict) or pledge.get("by_when") is None:
+            continue
+        value = pledge["by_when"]
+        if isinstance(value, dt.datetime):
+            value = value.date() if value.time() == dt.time() else value
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value.strip()) if len(value.strip()) == 10 else value
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            out[key] = {**pledge, "by_when": value}
+            continue
+        errors.append(
+            doc.error(
+                (key, "by_when"),
+                "wrong-type",
+                f"'by_when' must be a date written YYYY-MM-DD (2026-12-31), not {describe(value)}",
+            )
+        )
+        out[key] = {k: v for k, v in pledge.items() if k != "by_when"}
+    return out
+
+
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:
     return (diagnostic.line or 0, diagnostic.col or 0)
 
@@ -254,6 +359,16 @@ def parse_answers(doc: Document, framework: Framework) -> tuple[Response, list[D
                         key=True,
                     )
                 )
+    facets: dict[str, dict[str, int | None]] = {}
+    if isinstance(data, dict) and "facets" in data:
+        # Checked here, as answers are: one clear message per bad value (model/facets.py).
+        facets, problems = check_facet_answers(
+            doc, framework.facets, [t.id for t in framework.themes], data["facets"]
+        )
+        errors.extend(problems)
+        data = {k: v for k, v in data.items() if k != "facets"}
+    if isinstance(data, dict):
+        data = _check_pledge_dates(doc, data, errors)
     spec, problems = validate_model(AnswersFile, data, doc)
     errors.extend(problems)
     if errors or spec is None:
@@ -288,19 +403,35 @@ def parse_answers(doc: Document, framework: Framework) -> tuple[Response, list[D
             )
     if errors:
         raise InputError(sorted(errors, key=_position))
+    if facets and relationship not in (None, "self"):
+        warnings.append(
+            doc.warning(
+                ("facets",),
+                "rater-facets",
+                "facets are a self-assessment: the facets in this 360 rating of "
+                f"{spec.rater.subject if spec.rater else 'someone'!r} are ignored",
+                key=True,
+            )
+        )
+        facets = {}
     respondent = spec.respondent or Respondent()
     response = Response(
         framework_id=spec.framework,
         framework_version=spec.framework_version,
         respondent_id=respondent.id,
         respondent_name=respondent.name,
+        respondent_email=respondent.email,
         subject=spec.rater.subject if spec.rater else None,
         relationship=relationship,
         started=spec.started,
         completed=spec.completed,
         answers=answers,
+        facets=facets,
         notes=dict(spec.notes),
-        pledge=spec.pledge,
+        pledge=_pledge(spec.pledge),
+        previous_pledge=None
+        if spec.previous_pledge is None
+        else PreviousPledge(**spec.previous_pledge.model_dump()),
         source=doc.path,
     )
     return response, warnings

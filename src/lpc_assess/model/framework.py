@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
+from pydantic import Discriminator, Field, Tag
 
 from lpc_assess.diagnostics import Diagnostic, InputError, has_errors
 from lpc_assess.inputs.documents import (
@@ -24,21 +24,21 @@ from lpc_assess.inputs.documents import (
     error,
     load_document,
 )
+from lpc_assess.model.common import SLUG_PATTERN as SLUG_PATTERN
+from lpc_assess.model.common import Scale as Scale
+from lpc_assess.model.common import Slug as Slug
+from lpc_assess.model.common import StrictModel as _Strict
+from lpc_assess.model.common import Text as Text
+from lpc_assess.model.common import scale_rules
+from lpc_assess.model.facets import FacetItem, Facets, ThemeFacetActions, facet_rules, fill
 from lpc_assess.model.pydantic_errors import validate_model
 from lpc_assess.writers.files import inside
 
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LONG_STATEMENT = 200
 FEW_INDICATORS = 3
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
 Weight = Annotated[float, Field(gt=0, description="Weight, greater than 0. Default 1.")]
 Share = Annotated[float, Field(gt=0, le=1)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
 
 class Indicator(_Strict):
@@ -64,13 +64,10 @@ class Theme(_Strict):
     reflection: Text | None = Field(None, description="A free-text question after the theme.")
     min_answered: Share | None = Field(None, description="Overrides scoring.min_answered.")
     indicators: list[Indicator]
-
-
-class Scale(_Strict):
-    min: int
-    max: int
-    labels: dict[int, Text] = Field(description="One label for every point from min to max.")
-    skip: Text | None = Field(None, description="Label of the skip answer, if one is offered.")
+    facet_actions: dict[Slug, list[Text]] = Field(
+        default_factory=dict,
+        description="Facet id -> actions that replace the facet's own actions for this theme.",
+    )
 
 
 class Scoring(_Strict):
@@ -116,6 +113,9 @@ class FrameworkFile(_Strict):
         description="Theme file names next to this file, or inline themes."
     )
     resources: list[Resource] = Field(default_factory=list)
+    facets: Facets | None = Field(
+        None, description="Knowledge, skill, will and confidence (or others), asked per theme."
+    )
 
 
 @dataclass
@@ -133,6 +133,7 @@ class Framework:
     resources: list[Resource]
     source: Path | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
+    facets: Facets | None = None
 
     @cached_property
     def indicators(self) -> list[Indicator]:
@@ -152,6 +153,11 @@ class Framework:
     def label(self, value: int) -> str:
         return self.scale.labels.get(value, str(value))
 
+    def facet_actions(self, theme: Theme, facet: FacetItem) -> list[str]:
+        """What to try when `facet` holds `theme` back: the theme's own, else the facet's."""
+        actions = theme.facet_actions.get(facet.id, facet.actions)
+        return [fill(action, theme.title) for action in actions]
+
     def as_dict(self) -> dict[str, Any]:
         """The framework's own structure, as `show --format json` prints it."""
         return {
@@ -164,6 +170,7 @@ class Framework:
             "bands": [band.model_dump(by_alias=True) for band in self.bands],
             "themes": [theme.model_dump() for theme in self.themes],
             "resources": [resource.model_dump() for resource in self.resources],
+            "facets": self.facets.model_dump() if self.facets is not None else None,
         }
 
 
@@ -211,6 +218,7 @@ def check_framework(path: Path) -> FrameworkCheck:
             resources=spec.resources,
             source=file,
             warnings=[d for d in diagnostics if d.severity == "warning"],
+            facets=spec.facets,
         )
     return FrameworkCheck(shown, framework, diagnostics)
 
@@ -272,42 +280,13 @@ def _load_theme_file(
 def _framework_rules(
     spec: FrameworkFile, doc: Document, placed: Sequence[_PlacedTheme], unloaded: set[str]
 ) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
-    scale = spec.scale
-    if scale.min >= scale.max:
-        out.append(
-            doc.error(
-                ("scale", "min"),
-                "scale-range",
-                f"scale.min ({scale.min}) must be below scale.max ({scale.max})",
-            )
-        )
-    else:
-        if scale.max - scale.min > 100:
-            out.append(
-                doc.error(("scale", "max"), "scale-range", "a scale may have at most 101 points")
-            )
-        points = set(range(scale.min, scale.max + 1))
-        missing = sorted(points - set(scale.labels))
-        extra = sorted(set(scale.labels) - points)
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append("no label for " + ", ".join(map(str, missing)))
-            if extra:
-                parts.append("labels outside the scale for " + ", ".join(map(str, extra)))
-            out.append(
-                doc.error(
-                    ("scale", "labels"),
-                    "scale-labels",
-                    f"labels must cover {scale.min}..{scale.max} exactly: " + "; ".join(parts),
-                )
-            )
+    out: list[Diagnostic] = scale_rules(spec.scale, doc, ("scale",))
     out.extend(_band_rules(spec.bands, doc))
     if not spec.themes:
         out.append(doc.error(("themes",), "no-themes", "a framework needs at least one theme"))
     out.extend(_theme_rules(placed))
     theme_ids = {p.theme.id for p in placed} | unloaded
+    out.extend(_facet_rules(spec, doc, placed, theme_ids))
     for i, resource in enumerate(spec.resources):
         if not re.match(r"^https?://[^\s/]+\S*$", resource.url):
             out.append(
@@ -328,6 +307,19 @@ def _framework_rules(
                     )
                 )
     return out
+
+
+def _facet_rules(
+    spec: FrameworkFile, doc: Document, placed: Sequence[_PlacedTheme], theme_ids: set[str]
+) -> list[Diagnostic]:
+    """The facets block and every theme's `facet_actions` (model/facets.py)."""
+    others = {i.id: "an indicator" for p in placed for i in p.theme.indicators}
+    others.update({theme_id: "a theme" for theme_id in theme_ids})
+    themes = [
+        ThemeFacetActions(p.theme.id, p.theme.title, p.theme.facet_actions, p.doc, p.loc)
+        for p in placed
+    ]
+    return facet_rules(spec.facets, doc, themes, others)
 
 
 def _band_rules(bands: Sequence[Band], doc: Document) -> list[Diagnostic]:

@@ -46,7 +46,8 @@ class PeopleTable:
 
     @property
     def shown(self) -> bool:
-        return 0 < self.total <= PEOPLE_LIMIT
+        """Anonymised reports have no people table: a row of scores can point to one person."""
+        return 0 < self.total <= PEOPLE_LIMIT and not self.anonymised
 
     def finish(self) -> None:
         if self.anonymised:

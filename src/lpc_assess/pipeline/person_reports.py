@@ -1,4 +1,10 @@
-"""`--out-dir`: one development report per respondent, written as each chunk arrives."""
+"""`--out-dir`: one development report per respondent, written as each chunk arrives.
+
+Reports are written into `folder` (the batch's staging folder, moved into
+`--out-dir` only when the batch completes) and named after the person: their
+name when the input has one, else their id (`aisha-khan.html`), made safe and
+unique (`writers/files.py`).
+"""
 
 from __future__ import annotations
 
@@ -15,11 +21,14 @@ LISTED_PLANNED = 10  # a dry run lists this many of the files it would write
 class PersonReports:
     """One report per respondent in `--out-dir`, written as each response is scored."""
 
-    def __init__(self, framework: Framework, out_dir: Path, fmt: str, dry_run: bool) -> None:
+    def __init__(
+        self, framework: Framework, out_dir: Path, fmt: str, dry_run: bool, folder: Path | None
+    ) -> None:
         from lpc_assess.writers.files import UniqueNames
 
         self.framework = framework
-        self.out_dir = out_dir
+        self.out_dir = out_dir  # where the reports end up (shown to the user)
+        self.folder = folder or out_dir  # where they are written now
         self.fmt = fmt
         self.dry_run = dry_run
         self.names = UniqueNames()
@@ -32,19 +41,35 @@ class PersonReports:
             self._write(record)
 
     def _write(self, record: ScoredResponse) -> None:
-        path = self.out_dir / f"{self.names.take(record.respondent_id)}.{self.fmt}"
+        name = f"{self.names.take(record.name or record.respondent_id)}.{self.fmt}"
         self.written += 1
         if len(self.first) < LISTED_PLANNED:
-            self.first.append(path)
+            self.first.append(self.out_dir / name)
+        path = self.folder / name
         if self.dry_run:
             return
         from lpc_assess.reports.person import render_person
         from lpc_assess.scoring.person import score_response
-        from lpc_assess.writers.files import atomic_write
 
         response = record.to_response(self.framework)
         score = score_response(self.framework, response.answers)
-        atomic_write(path, render_person(self.framework, response, score, self.fmt))
+        self.save(path, render_person(self.framework, response, score, self.kind))
+
+    @property
+    def kind(self) -> str:
+        """The template kind the reports are rendered from: a PDF is made from the HTML."""
+        return "html" if self.fmt == "pdf" else self.fmt
+
+    def save(self, path: Path, text: str) -> None:
+        """Write one rendered report (`kind`) as `fmt`: atomically, private, PDF if asked."""
+        if self.fmt == "pdf":
+            from lpc_assess.writers.pdf import write_pdf
+
+            write_pdf(text, path)
+        else:
+            from lpc_assess.writers.files import atomic_write
+
+            atomic_write(path, text)
 
     def finish(self) -> None:
         pass

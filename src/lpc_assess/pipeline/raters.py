@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lpc_assess.diagnostics import Diagnostic, quote_cell
 from lpc_assess.pipeline.person_reports import LISTED_PLANNED
 
 if TYPE_CHECKING:
@@ -24,7 +26,10 @@ class RaterFeedback:
     and gives the team report its 360 rows. The grouping, threshold and gaps
     live in `threesixty.py`: a group left out there reaches no output here.
     Raters' comments lose the rater's own name and id; anonymised runs show
-    no comments at all.
+    no comments at all. One rater, one voice: a response that the collector
+    refuses (a second one from the same rater about the same subject, or a
+    second self-assessment) becomes a diagnostic, and `add()` hands back the
+    chunk without it, so that no other consumer counts it either.
     """
 
     def __init__(
@@ -49,29 +54,65 @@ class RaterFeedback:
         self.written = 0
         self.first: list[Path] = []
 
-    def add(self, chunk: ScoredChunk) -> None:
-        """Collect every 360 response of a chunk (those with a subject)."""
-        for record in chunk.records():
-            if record.subject is not None:
-                self._collect(record)
+    def add(
+        self, chunk: ScoredChunk, reject: Callable[[list[Diagnostic]], None] | None = None
+    ) -> ScoredChunk:
+        """Collect every 360 response of a chunk (those with a subject).
 
-    def _collect(self, record: ScoredResponse) -> None:
+        Returns the chunk without the responses the collector refused; each of
+        those goes to `reject` as one diagnostic (docs/360-feedback.md).
+        """
+        from lpc_assess.scoring.scored import ScoredChunk
+
+        kept = []
+        for record in chunk.records():
+            problem = self._collect(record) if record.subject is not None else None
+            if problem is None:
+                kept.append(record)
+            elif reject is not None:
+                reject([problem])
+        if len(kept) == len(chunk):
+            return chunk
+        return ScoredChunk.of(chunk.scorer, kept, chunk.source)
+
+    def _collect(self, record: ScoredResponse) -> Diagnostic | None:
         from lpc_assess.scoring.person import score_response
         from lpc_assess.scoring.threesixty import redact_names, subject_key
 
-        assert record.subject is not None and record.relationship is not None
+        subject, relationship = record.subject, record.relationship
+        assert subject is not None and relationship is not None  # pragma: no mutate (typing)
         answers = record.answers(self.framework)
-        notes: dict[str, str] = {}
-        if record.relationship == "self":
-            # The subject's own notes belong to their own report, not to the 360 one.
-            if record.name:
-                self._names.setdefault(subject_key(record.subject), record.name)
-        elif record.response is not None:
-            who = [record.respondent_id, record.name]
-            notes = {k: redact_names(v, who) for k, v in record.response.notes.items()}
-        self.collector.add(
-            record.subject, record.relationship, score_response(self.framework, answers), notes
+        # Comments lose the rater's own name and id. (A subject's own notes, from a `self`
+        # response, belong to their own report: the collector never shows them.)
+        given = record.response.notes if record.response is not None else {}
+        who = [record.respondent_id, record.name]
+        refusal = self.collector.add(
+            subject,
+            relationship,
+            score_response(self.framework, answers),
+            {key: redact_names(text, who) for key, text in given.items()},
+            rater=_rater_id(record),
+            origin=_origin(record),
         )
+        if refusal is not None:
+            first = f" ({refusal.first.removeprefix(quote_cell(record.source) + ', ')})"
+            shown = quote_cell(refusal.subject)
+            if refusal.code == "duplicate-rater":  # a form sent twice: a warning
+                message = (
+                    f"{shown} was already rated by this rater{first}: one response per "
+                    "rater and subject counts, so this one is left out"
+                )
+                return Diagnostic(
+                    record.source, None, None, "warning", refusal.code, message, record.row
+                )
+            message = (
+                f"{shown} already has a self-assessment{first}: a subject has one, "
+                "so this one is left out"
+            )
+            return Diagnostic(record.source, None, None, "error", refusal.code, message, record.row)
+        if relationship == "self" and record.name:
+            self._names.setdefault(subject_key(subject), record.name)
+        return None
 
     def finish(self) -> None:
         from lpc_assess.reports.subject import team_subjects_context
@@ -102,25 +143,43 @@ class RaterFeedback:
 
     def _write_reports(self, reports: PersonReports, labelled: list[tuple[str, str, Any]]) -> None:
         from lpc_assess.reports.subject import render_subject
-        from lpc_assess.writers.files import atomic_write, slugify
+        from lpc_assess.writers.files import slugify
 
         for ident, label, feedback in labelled:
-            stem = reports.names.take(f"{slugify(ident, fallback='subject')}-360")
-            path = reports.out_dir / f"{stem}.{reports.fmt}"
+            # (no mutate: take() lower-cases the name again, so the fallback's case is moot)
+            slug = slugify(ident, fallback="subject")  # pragma: no mutate
+            stem = reports.names.take(f"{slug}-360")
+            path = reports.folder / f"{stem}.{reports.fmt}"
             self.written += 1
             if len(self.first) < LISTED_PLANNED:
-                self.first.append(path)
+                self.first.append(reports.out_dir / path.name)
             if reports.dry_run:
                 continue
             text = render_subject(
                 self.framework,
                 feedback,
-                reports.fmt,
+                reports.kind,
                 display=label,
                 min_raters=self.min_raters,
                 show_notes=self.anonymiser is None,
             )
-            atomic_write(path, text)
+            reports.save(path, text)
+
+
+def _rater_id(record: ScoredResponse) -> str | None:
+    """Who gave a response: its respondent id, or None for the `row-N` made up for a CSV row."""
+    if record.response is None and record.respondent_id == f"row-{record.row}":
+        return None  # no id given: rows of two files would share it, so it names no one
+    return record.respondent_id
+
+
+def _origin(record: ScoredResponse) -> str:
+    """Where a response came from, as a message quotes it: `"file"` or `"file", row N`.
+
+    A message about a row of the same file shortens it to `row N`.
+    """
+    where = quote_cell(record.source)
+    return where if record.row is None else f"{where}, row {record.row}"
 
 
 def _natural_key(text: str) -> list[Any]:

@@ -1,7 +1,9 @@
 """The questionnaire: a loop of statements, reflections and a pledge over a `Prompt`.
 
 `Questionnaire` asks; every answer is handed at once to a `save` callback.
-It knows nothing of files or terminals: `take.py` is the command around it.
+A new self-check first asks for the person's name and follows up the last
+self-check's pledge (`pledge.py`). It knows nothing of files or terminals:
+`take.py` is the command around it.
 """
 
 from __future__ import annotations
@@ -13,20 +15,27 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Literal
 
+from lpc_assess.questionnaire.facets import FacetQuestions
+from lpc_assess.questionnaire.keys import (
+    BACK,
+    HELP,
+    QUIT,
+    SKIP,
+    Action,
+    closest,
+    free_text,
+    normal,
+    printable,
+)
 from lpc_assess.questionnaire.prompts import Prompt
 
 if TYPE_CHECKING:
     from lpc_assess.model.answers import Response
     from lpc_assess.model.framework import Framework, Indicator, Theme
+    from lpc_assess.questionnaire.pledge import EarlierSelfCheck
 
 # Longer scales are shown as their two ends; `?` lists every point.
 _LISTED_POINTS = 11
-_QUIT = {"q", "quit"}
-_BACK = {"b", "back"}
-_HELP = {"?", "h", "help"}
-_SKIP = {"s", "skip"}
-
-Action = Literal["next", "back", "quit"]
 
 
 class SaveError(Exception):
@@ -41,9 +50,10 @@ class Outcome(Enum):
 
 @dataclass(frozen=True)
 class Step:
-    """One stop of the flow: a statement, a theme's reflection, or the pledge."""
+    """One stop of the flow: a statement, a facet question (facets.py), a theme's
+    reflection, or the pledge."""
 
-    kind: Literal["statement", "reflection", "pledge"]
+    kind: Literal["statement", "facet", "reflection", "pledge"]
     theme: Theme | None = None
     indicator: Indicator | None = None
     number: int = 0  # the statement's place in its theme, from 1
@@ -55,6 +65,8 @@ def build_steps(framework: Framework) -> list[Step]:
     for theme in framework.themes:
         for number, indicator in enumerate(theme.indicators, start=1):
             steps.append(Step("statement", theme, indicator, number))
+        facets = len(framework.facets.items) if framework.facets is not None else 0
+        steps.extend(Step("facet", theme, None, number) for number in range(1, facets + 1))
         if theme.reflection:
             steps.append(Step("reflection", theme))
     steps.append(Step("pledge"))
@@ -81,13 +93,18 @@ class Questionnaire:
         save: Callable[[], None],
         *,
         clock: Callable[[], dt.datetime] = utc_now,
+        today: Callable[[], dt.date] = dt.date.today,
+        earlier: EarlierSelfCheck | None = None,
     ) -> None:
         self.framework = framework
         self.response = response
         self.prompt = prompt
         self.save = save
         self.clock = clock
+        self.today = today
+        self.earlier = earlier
         self.steps = build_steps(framework)
+        self.facet_questions = FacetQuestions(framework, response, prompt, save)
         scale = framework.scale
         self._range = (
             f"{scale.min}-{scale.max}" if scale.min >= 0 else f"{scale.min} to {scale.max}"
@@ -111,11 +128,7 @@ class Questionnaire:
         reflection before it has no note yet, that reflection); with every statement
         answered, the first step after the last statement."""
         for i, step in enumerate(self.steps):
-            if (
-                step.kind == "statement"
-                and step.indicator
-                and step.indicator.id not in self.response.answers
-            ):
+            if self._open(step):
                 before = self.steps[i - 1] if i else None
                 if (
                     before
@@ -126,29 +139,49 @@ class Questionnaire:
                 ):
                     return i - 1
                 return i
-        last = max(i for i, s in enumerate(self.steps) if s.kind == "statement")
+        last = max(i for i, s in enumerate(self.steps) if s.kind in ("statement", "facet"))
         after = self.steps[last + 1]
         if after.kind == "reflection" and after.theme and after.theme.id in self.response.notes:
             return last + 2
         return last + 1
 
+    def _open(self, step: Step) -> bool:
+        """A statement or facet question still to answer."""
+        if step.kind == "facet" and step.theme is not None:
+            return not self.facet_questions.answered(step.theme, step.number)
+        return (
+            step.kind == "statement"
+            and step.indicator is not None
+            and step.indicator.id not in self.response.answers
+        )
+
     def _previous_statement(self, index: int) -> int | None:
         for i in range(index - 1, -1, -1):
-            if self.steps[i].kind == "statement":
+            if self.steps[i].kind in ("statement", "facet"):
                 return i
         return None
 
     # --- the loop ----------------------------------------------------------------------
 
-    def run(self, start: int = 0) -> Outcome:
-        """Ask from step `start` to the end; stamp `completed` when the end is reached."""
+    def run(self, start: int = 0, *, new: bool = False) -> Outcome:
+        """Ask from step `start` to the end; stamp `completed` when the end is reached.
+
+        A `new` self-check first asks for the name and follows up `earlier`.
+        """
         index = start
         try:
+            if new and self._opening() == "quit":
+                self.save()
+                return Outcome.QUIT
             while index < len(self.steps):
                 step = self.steps[index]
                 back_to = self._previous_statement(index)
                 if step.kind == "statement":
                     action = self._statement(step, can_go_back=back_to is not None)
+                elif step.kind == "facet" and step.theme is not None:
+                    action = self.facet_questions.ask(
+                        step.theme, step.number, can_go_back=back_to is not None
+                    )
                 elif step.kind == "reflection":
                     action = self._reflection(step)
                 else:
@@ -219,19 +252,19 @@ class Questionnaire:
         while True:
             reply = self.prompt.ask(self._answer_text).strip()
             key = reply.lower()
-            if key in _QUIT:
+            if key in QUIT:
                 return "quit"
-            if key in _BACK:
+            if key in BACK:
                 if can_go_back:
                     return "back"
                 say("This is the first statement: there is nothing before it.", style="italic")
                 continue
-            if key in _HELP:
+            if key in HELP:
                 self._help(indicator)
                 continue
             if not key and has_answer:
                 return "next"
-            if key in _SKIP or (scale.skip and key == _normal(scale.skip)):
+            if key in SKIP or (scale.skip and key == normal(scale.skip)):
                 if scale.skip:
                     self._record(indicator.id, None)
                     return "next"
@@ -250,9 +283,9 @@ class Questionnaire:
     def parse_value(self, reply: str) -> int | None:
         """A point of the scale from `4`, `Often`, `4 Often` or `4. Often`; None otherwise."""
         scale = self.framework.scale
-        text = _normal(reply)
+        text = normal(reply)
         for value, label in scale.labels.items():
-            if text == _normal(label):
+            if text == normal(label):
                 return value
         match = re.fullmatch(r"([+-]?\d{1,6})\s*[.):=-]?\s*(.*)", text)
         if not match:
@@ -261,15 +294,27 @@ class Questionnaire:
         if not scale.min <= value <= scale.max:
             return None
         rest = match.group(2)
-        return value if not rest or rest == _normal(self.framework.label(value)) else None
+        return value if not rest or rest == normal(self.framework.label(value)) else None
 
     def _hint(self, reply: str) -> str:
+        """What to type instead; `did you mean` when the reply is close to a label."""
         scale = self.framework.scale
         if re.fullmatch(r"[+-]?\d+", reply.strip()):
             return (
                 f"{reply.strip()} is not on the scale: type a number from {scale.min} to "
                 f"{scale.max}, or ? for help."
             )
+        labels = {self.framework.label(v): v for v in range(scale.min, scale.max + 1)}
+        meant = None
+        if not re.match(r"\s*[+-]?\d", reply):  # `4 Nevr` names a number: no guessing
+            meant = closest(reply, [*labels, *([scale.skip] if scale.skip else [])])
+        if meant is not None and meant in labels:
+            return (
+                f"Did you mean {labels[meant]} {meant}? Type {labels[meant]} and press Enter, "
+                "or ? for help."
+            )
+        if meant is not None:  # the skip answer
+            return f"Did you mean {meant}? Type s and press Enter, or ? for help."
         return f"Type a number from {scale.min} to {scale.max} and press Enter, or ? for help."
 
     def _help(self, indicator: Indicator) -> None:
@@ -287,7 +332,32 @@ class Questionnaire:
             keys.insert(0, f"s answers {scale.skip} (skip)")
         say("Keys: " + "; ".join(keys) + ".")
 
-    # --- reflection and pledge ---------------------------------------------------------
+    # --- name, follow-up, reflection and pledge --------------------------------------------
+
+    def _opening(self) -> Action:
+        """The name, then the follow-up of the earlier self-check, if there is one."""
+        say = self.prompt.say
+        say()
+        while True:
+            name = free_text(
+                self.prompt,
+                "Your name, for your report (Enter to skip): ",
+                "Your name is shown on your report and kept in your answers file. "
+                "Press Enter to leave it out.",
+            )
+            if name == "quit":
+                return "quit"
+            if name != "back":
+                break
+            say("This is the first question: there is nothing before it.", style="italic")
+        if name:
+            self.response.respondent_name = printable(name)
+            self.save()
+        if self.earlier is None:
+            return "next"
+        from lpc_assess.questionnaire.pledge import ask_follow_up
+
+        return ask_follow_up(self.prompt, self.response, self.earlier, self.save)
 
     def _reflection(self, step: Step) -> Action:
         theme = step.theme
@@ -299,7 +369,8 @@ class Questionnaire:
         earlier = self.response.notes.get(theme.id)
         if earlier:
             say(f"Your note so far: {earlier}  (Enter keeps it.)")
-        reply = self._free_text(
+        reply = free_text(
+            self.prompt,
             "Your thoughts (Enter to skip): ",
             "Write a sentence or two and press Enter, or press Enter to skip.",
         )
@@ -310,68 +381,7 @@ class Questionnaire:
             self.save()
         return "next"
 
-    def _free_text(self, question: str, hint: str) -> str:
-        """Free text for a reflection or a pledge; `quit`/`back` for those keys, '' to skip."""
-        while True:
-            reply = self.prompt.ask(question).strip()
-            key = reply.lower()
-            if key in _QUIT:
-                return "quit"
-            if key in _BACK:
-                return "back"
-            if key in _HELP:
-                self.prompt.say(f"{hint} b goes back to the last statement; q saves and quits.")
-                continue
-            return reply
-
     def _pledge(self) -> Action:
-        say = self.prompt.say
-        say()
-        say("Your pledge (optional)", style="bold")
-        say("What is one thing you will do in the next few weeks to make care more personal?")
-        say(
-            "A pledge is easier to keep when it says what you will do, with whom, and by when: "
-            'for example, "Ask two people I support what a good day looks like, with my team, '
-            'by the end of the month."'
-        )
-        if self.response.pledge:
-            say(f"Your pledge so far: {self.response.pledge}  (Enter keeps it.)")
-        while True:
-            what = self._free_text(
-                "What will you do? (Enter to skip): ",
-                "Write one thing you will do and press Enter, or press Enter to skip.",
-            )
-            if what == "quit" or what == "back":
-                return "quit" if what == "quit" else "back"
-            if not what:
-                return "next"
-            self.response.pledge = what
-            self.save()
-            parts = [what.rstrip(". ")]
-            for question, word in (
-                ("With whom? (Enter to skip): ", "with"),
-                ("By when? (Enter to skip): ", "by"),
-            ):
-                extra = self.prompt.ask(question).strip()
-                if extra.lower() in _QUIT:
-                    return "quit"
-                if extra.lower() in _BACK:
-                    break
-                if extra:
-                    parts.append(f"{word} {_drop_word(extra, word)}")
-                    self.response.pledge = ", ".join(parts) + "."
-                    self.save()
-            else:
-                say(f"Your pledge: {self.response.pledge}")
-                return "next"
-            say("Let's write the pledge again.")
+        from lpc_assess.questionnaire.pledge import PledgeStep
 
-
-def _normal(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-def _drop_word(text: str, word: str) -> str:
-    """`with my team` -> `my team` for the `with` question, so it is not said twice."""
-    head, _, rest = text.partition(" ")
-    return rest.strip() if head.lower() == word and rest.strip() else text
+        return PledgeStep(self.prompt, self.response, self.save, self.today).run()

@@ -1,17 +1,19 @@
 """Charts as inline SVG, built from numbers alone (no plotting library).
 
 Every chart is an accessible image: `role="img"` with a `<title>` and a
-`<desc>` that the caller words, and it never relies on colour: series differ
-by dash pattern and marker shape, distribution segments by fill pattern, and
-every chart has a legend in text. All text is escaped; the result is
-`markupsafe.Markup`, ready to drop into an autoescaped template.
+`<desc>` that the caller words, and it never relies on colour: the radar's
+series differ by dash pattern and marker shape, and every chart has a legend
+in text. All text is escaped; the result is `markupsafe.Markup`, ready to drop
+into an autoescaped template. The shared pieces here (colours, ids, numbers,
+the opening `<svg>`) serve the other chart modules too: `likert.py` (stacked
+bars of answers) and `progress_charts.py`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -25,7 +27,9 @@ SECONDARY = "#4c6272"
 OUTLINE = "#768692"
 TRACK = "#d8dde0"
 BLUE = "#005eb8"
-FONT = "Arial, Helvetica, sans-serif"
+# Arial where it is installed; on a plain Debian, its metric twin Liberation Sans
+# (fonts-liberation) or DejaVu Sans (fonts-dejavu-core), in browsers and in PDF alike.
+FONT = "Arial, Helvetica, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 
 
 @dataclass(frozen=True)
@@ -242,156 +246,5 @@ def radar_svg(
         )
         out.append(_marker(style.marker, x0 + 20, y, style.colour))
         out.append(f'<text x="{x0 + 50}" y="{y + 5}">{escape(name)}</text>')
-    out.append("</g></svg>")
-    return Markup("".join(out))
-
-
-def bar_svg(
-    percent: float | None,
-    *,
-    title: str,
-    desc: str,
-    marks: Sequence[float] = (),
-    earlier: float | None = None,
-    earlier_label: str = "earlier",
-) -> Markup:
-    """A horizontal bar from 0 to 100 percent, with the value written beside it.
-
-    `marks` are percents drawn as ticks under the track (band boundaries, say);
-    `earlier` is an earlier value drawn as a dashed vertical line with its
-    label. None draws an empty track and says "no score".
-    """
-    width, height = 420, 52 if earlier is not None else 40
-    track_x, track_w, track_y, track_h = 4, 320, 8, 18
-    uid = _uid("bar", percent, tuple(marks), earlier, title)
-    out = [_open_svg(uid, width, height, title, desc, "bar")]
-    out.append(
-        f'<rect x="{track_x}" y="{track_y}" width="{track_w}" height="{track_h}" '
-        f'fill="{TRACK}" stroke="{OUTLINE}" stroke-width="1"/>'
-    )
-    if percent is not None:
-        fill_w = track_w * min(max(percent, 0.0), 100.0) / 100
-        out.append(
-            f'<rect x="{track_x}" y="{track_y}" width="{_num(fill_w)}" height="{track_h}" '
-            f'fill="{BLUE}"/>'
-        )
-    for mark in marks:
-        if 0 < mark < 100:
-            x = track_x + track_w * mark / 100
-            out.append(
-                f'<line x1="{_num(x)}" y1="{track_y + track_h}" x2="{_num(x)}" '
-                f'y2="{track_y + track_h + 6}" stroke="{SECONDARY}" stroke-width="1.5"/>'
-            )
-    if earlier is not None:
-        x = track_x + track_w * min(max(earlier, 0.0), 100.0) / 100
-        out.append(
-            f'<line x1="{_num(x)}" y1="{track_y - 5}" x2="{_num(x)}" '
-            f'y2="{track_y + track_h + 5}" stroke="{TEXT}" stroke-width="2" '
-            f'stroke-dasharray="3 2"/>'
-        )
-        anchor = "start" if earlier < 50 else "end"
-        shift = 4 if earlier < 50 else -4
-        out.append(
-            f'<text x="{_num(x + shift)}" y="{track_y + track_h + 20}" font-size="12" '
-            f'fill="{SECONDARY}" text-anchor="{anchor}">{escape(earlier_label)} '
-            f"{_percent_text(earlier)}%</text>"
-        )
-    value = "no score" if percent is None else f"{_percent_text(percent)}%"
-    out.append(
-        f'<text x="{track_x + track_w + 10}" y="{track_y + 14}" font-size="15" '
-        f'font-weight="bold" fill="{TEXT}">{escape(value)}</text>'
-    )
-    out.append("</svg>")
-    return Markup("".join(out))
-
-
-_WHITE = '<rect width="8" height="8" fill="#ffffff"/>'
-
-
-# Fill patterns for distribution segments: distinguishable in greyscale.
-def _pattern(uid: str, index: int) -> tuple[str, str]:
-    """(defs markup, fill reference) for segment `index`."""
-    pid = f"{uid}-p{index}"
-    kind = index % 6
-    if kind == 0:
-        return "", BLUE
-    if kind == 1:
-        body = (
-            f'<rect width="8" height="8" fill="#ffffff"/>'
-            f'<path d="M-2 2L2 -2M0 8L8 0M6 10L10 6" stroke="{BLUE}" stroke-width="2.5"/>'
-        )
-    elif kind == 2:
-        body = _WHITE + '<circle cx="4" cy="4" r="2" fill="#330072"/>'
-    elif kind == 3:
-        return "", TEXT
-    elif kind == 4:
-        body = (
-            f'<rect width="8" height="8" fill="#ffffff"/>'
-            f'<path d="M0 4H8M4 0V8" stroke="{SECONDARY}" stroke-width="2"/>'
-        )
-    else:
-        body = _WHITE + '<path d="M0 2H8" stroke="#007f3b" stroke-width="2.5"/>'
-    defs = (
-        f'<pattern id="{pid}" width="8" height="8" patternUnits="userSpaceOnUse">{body}</pattern>'
-    )
-    return defs, f"url(#{pid})"
-
-
-def stacked_bar_svg(
-    counts: Mapping[str, int],
-    labels: Mapping[str, str] | None = None,
-    *,
-    title: str,
-    desc: str,
-) -> Markup:
-    """One bar split into segments by count (a distribution, such as band counts).
-
-    Segments follow the order of `counts` and are told apart by fill pattern;
-    the legend below lists each key's label, count and share in text.
-    """
-    labels = labels or {}
-    keys = list(counts)
-    total = sum(max(0, counts[k]) for k in keys)
-    width = 420
-    track_x, track_w, track_y, track_h = 4, 412, 6, 24
-    legend_top = track_y + track_h + 22
-    height = legend_top + 22 * max(1, len(keys))
-    uid = _uid("stack", tuple(counts.items()), tuple(labels.items()), title)
-    patterns = [_pattern(uid, i) for i in range(len(keys))]
-    out = [_open_svg(uid, width, height, title, desc, "stacked")]
-    defs = "".join(d for d, _ in patterns if d)
-    if defs:
-        out.append(f"<defs>{defs}</defs>")
-    out.append(
-        f'<rect x="{track_x}" y="{track_y}" width="{track_w}" height="{track_h}" fill="{TRACK}"/>'
-    )
-    x = float(track_x)
-    for i, key in enumerate(keys):
-        count = max(0, counts[key])
-        if not total or not count:
-            continue
-        w = track_w * count / total
-        out.append(
-            f'<rect x="{_num(x)}" y="{track_y}" width="{_num(w)}" height="{track_h}" '
-            f'fill="{patterns[i][1]}" stroke="#ffffff" stroke-width="1"/>'
-        )
-        x += w
-    out.append(
-        f'<rect x="{track_x}" y="{track_y}" width="{track_w}" height="{track_h}" '
-        f'fill="none" stroke="{OUTLINE}" stroke-width="1"/>'
-    )
-    out.append(f'<g font-size="13" fill="{TEXT}">')
-    if not keys:
-        out.append(f'<text x="{track_x}" y="{legend_top + 4}">no data</text>')
-    for i, key in enumerate(keys):
-        y = legend_top + 22 * i
-        count = max(0, counts[key])
-        share = f" ({_percent_text(100 * count / total)}%)" if total else ""
-        out.append(
-            f'<rect x="{track_x}" y="{y - 11}" width="14" height="14" '
-            f'fill="{patterns[i][1]}" stroke="{TEXT}" stroke-width="1"/>'
-        )
-        text = f"{labels.get(key, key)}: {count}{share}"
-        out.append(f'<text x="{track_x + 22}" y="{y + 1}">{escape(text)}</text>')
     out.append("</g></svg>")
     return Markup("".join(out))

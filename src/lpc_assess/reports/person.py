@@ -15,6 +15,7 @@ from lpc_assess import __version__
 from lpc_assess.model.answers import Response
 from lpc_assess.model.framework import Band, Framework, Indicator, Resource, Theme
 from lpc_assess.reports import charts
+from lpc_assess.reports.facets import person_facets_context
 from lpc_assess.reports.templates import (
     Kind,
     change_text,
@@ -27,6 +28,7 @@ from lpc_assess.reports.templates import (
     text_bar,
     weight_text,
 )
+from lpc_assess.scoring.facets import facets_json
 from lpc_assess.scoring.person import ItemScore, ResponseScore, ThemeScore, keyed_value
 
 CURRENT_SERIES = "This self-check"
@@ -231,11 +233,6 @@ def _theme_context(
     sum_wk, sum_w, terms = _theme_sums(framework, theme, response.answers)
     title = clean_text(theme.title)
     band_label = clean_text(result.band.label) if result.band else None
-    bar_desc = f"{title}: {percent_text(result.percent)}"
-    if band_label:
-        bar_desc += f", {band_label}"
-    if comparing and earlier is not None:
-        bar_desc += f"; {EARLIER_SERIES.lower()} {percent_text(earlier)}"
     strengths, priorities = marked
     answers = response.answers
     return {
@@ -266,14 +263,6 @@ def _theme_context(
         "sum_w_text": weight_text(sum_w),
         "sum_terms": terms,
         "text_bar": text_bar(result.percent),
-        "bar": charts.bar_svg(
-            result.percent,
-            title=f"{title}: {percent_text(result.percent)}",
-            desc=bar_desc + ".",
-            marks=[b.from_ for b in framework.bands],
-            earlier=earlier if comparing else None,
-            earlier_label="earlier",
-        ),
         "statements": [
             _statement(framework, i, response, strengths, priorities) for i in theme.indicators
         ],
@@ -282,6 +271,22 @@ def _theme_context(
             "question": clean_text(theme.reflection) if theme.reflection else None,
             "note": clean_text(response.notes[theme.id]) if theme.id in response.notes else None,
         },
+    }
+
+
+_OUTCOME_TEXT = {"done": "done", "partly": "partly done", "not yet": "not done yet"}
+
+
+def _previous_pledge(response: Response) -> dict[str, Any] | None:
+    """The earlier self-check's pledge and how the person says it went."""
+    previous = response.previous_pledge
+    if previous is None:
+        return None
+    return {
+        "sentence": clean_text(previous.sentence()),
+        "outcome": previous.outcome,
+        "outcome_text": _OUTCOME_TEXT.get(previous.outcome or "", "not said"),
+        "note": clean_text(previous.note) if previous.note else None,
     }
 
 
@@ -411,12 +416,14 @@ def person_context(
         "themes_with_notes": themes_with_notes,
         "strengths": [_item(framework, i, with_actions=False) for i in score.strengths],
         "priorities": [_item(framework, i, with_actions=True) for i in score.priorities],
-        "pledge": clean_text(response.pledge) if response.pledge else None,
+        "pledge": clean_text(response.pledge.sentence()) if response.pledge else None,
+        "previous_pledge": _previous_pledge(response),
         "resources": _resources(framework, priority_themes),
         "comparison": {"label": clean_text(earlier_label) if earlier_label else None}
         if comparing
         else None,
         "method": _method(framework),
+        "facets": person_facets_context(framework, response.facets),
         "charts": {
             "radar": charts.radar_svg(
                 labels, series, title="Your scores by theme", desc=radar_desc
@@ -461,6 +468,7 @@ def person_json(
         "comparison": None
         if comparison is None
         else {"earlier": earlier, "themes": dict(comparison)},
+        "facets": facets_json(framework, response.facets),
     }
 
 

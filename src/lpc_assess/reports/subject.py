@@ -32,6 +32,24 @@ GROUP_LABELS = {
 }
 SELF_LABEL = "You"
 OTHERS_LABEL = "All others"
+# A difference of more than this many points is never "close" (docs/reports.md).
+CLOSE_POINTS = 10.0
+CLOSE_TEXT = "Views are close"
+WORTH_TEXT = "A difference worth talking about"
+_EPSILON = 1e-9  # a difference of 10 that floating point made 10.000000000001 is still 10
+
+
+def gap_words(gap: float | None, flag: str | None) -> str:
+    """What a theme's difference suggests, in words, when it is neither kind of flag.
+
+    More than CLOSE_POINTS apart (either way) and not a blind spot or a hidden
+    strength: a difference worth talking about; CLOSE_POINTS or less: close.
+    """
+    if flag is not None:
+        return {"blind-spot": "Blind spot", "hidden-strength": "Hidden strength"}[flag]
+    if gap is None:
+        return "No difference to show"
+    return WORTH_TEXT if abs(gap) > CLOSE_POINTS + _EPSILON else CLOSE_TEXT
 
 
 def _people(n: int) -> str:
@@ -115,6 +133,9 @@ def subject_context(
                 "flag_text": {"blind-spot": "Blind spot", "hidden-strength": "Hidden strength"}.get(
                     flag or "", ""
                 ),
+                "gap_words": gap_words(gap, flag),
+                "worth_talking": flag is None and gap_words(gap, flag) == WORTH_TEXT,
+                "others_direction": "lower" if gap is not None and gap > 0 else "higher",
                 "self_bar": text_bar(mine),
                 "others_bar": text_bar(theirs),
             }
@@ -223,6 +244,8 @@ def subject_context(
         "themes": themes,
         "blind_spots": [t for t in themes if t["flag"] == "blind-spot"],
         "hidden_strengths": [t for t in themes if t["flag"] == "hidden-strength"],
+        "worth_talking": [t for t in themes if t["worth_talking"]],
+        "close_points_text": number_text(CLOSE_POINTS, 0),
         "third_text": number_text(100 / 3),
         "indicator_gaps": gaps,
         "statements": statements,

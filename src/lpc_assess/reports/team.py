@@ -22,26 +22,58 @@ ALPHA_FEW = 30  # below this many people alpha moves a lot from one group to the
 LOWEST_SHOWN = 5
 
 
-def _alpha_note(stats: ThemeStats) -> str:
-    """Plain words on what this theme's alpha can and cannot say."""
-    if stats.alpha is None:
-        if stats.k < 2:
-            return "Not computed: the theme has fewer than two statements."
-        if stats.alpha_n < 3:
-            return "Not computed: fewer than three people answered every statement of this theme."
-        return "Not computed: everyone's total for this theme was the same."
-    notes = []
-    if stats.alpha < ALPHA_RELIABLE:
-        notes.append(
-            f"Below {ALPHA_RELIABLE}: for this group, the theme's statements may not "
-            "hang together, so read its score with care."
-        )
-    if stats.alpha_n < ALPHA_FEW:
-        notes.append(
-            f"From only {stats.alpha_n} people: alpha from a handful of people is "
-            "unstable and can change a lot with one more response."
-        )
-    return " ".join(notes) or "The theme's statements hang together well for this group."
+def _alpha_notes(stats: list[ThemeStats]) -> list[str]:
+    """Plain words on what the themes' alphas can and cannot say, one line per kind of note.
+
+    Themes that share a note share its line ("for Being and Delivering"), so a
+    caveat that holds for every theme is said once.
+    """
+    from lpc_assess.reports.templates import clean_text, join_and
+
+    groups: dict[str, list[ThemeStats]] = {}
+    for theme in stats:
+        if theme.alpha is None:
+            if theme.k < 2:
+                kind = "few-statements"
+            elif theme.alpha_n < 3:
+                kind = "few-complete"
+            else:
+                kind = "same-totals"
+            groups.setdefault(kind, []).append(theme)
+            continue
+        if theme.alpha < ALPHA_RELIABLE:
+            groups.setdefault("low", []).append(theme)
+        if theme.alpha_n < ALPHA_FEW:
+            groups.setdefault("few-people", []).append(theme)
+        if theme.alpha >= ALPHA_RELIABLE and theme.alpha_n >= ALPHA_FEW:
+            groups.setdefault("good", []).append(theme)
+
+    def which(themes: list[ThemeStats]) -> str:
+        if len(themes) == len(stats) and len(stats) > 1:
+            return "every theme"
+        return join_and([clean_text(t.title) for t in themes])
+
+    def people(themes: list[ThemeStats]) -> str:
+        sizes = sorted({t.alpha_n for t in themes})
+        return str(sizes[0]) if len(sizes) == 1 else f"{sizes[0]} to {sizes[-1]}"
+
+    wording = {
+        "few-statements": lambda g: f"Not computed for {which(g)}: fewer than two statements.",
+        "few-complete": lambda g: (
+            f"Not computed for {which(g)}: fewer than three people answered every statement."
+        ),
+        "same-totals": lambda g: f"Not computed for {which(g)}: everyone's total was the same.",
+        "low": lambda g: (
+            f"Below {ALPHA_RELIABLE} for {which(g)}: the statements may not hang together "
+            f"for this group, so read {'its score' if len(g) == 1 else 'those scores'} with care."
+        ),
+        "few-people": lambda g: (
+            f"From only {people(g)} people for {which(g)}: alpha from a "
+            "handful of people is unstable."
+        ),
+        "good": lambda g: f"The statements hang together well for this group in {which(g)}.",
+    }
+    return [wording[kind](themes) for kind, themes in groups.items()]
 
 
 def _shares(counts: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
@@ -66,7 +98,7 @@ def team_context(
     import datetime as dt
 
     from lpc_assess.pipeline.people import PEOPLE_LIMIT
-    from lpc_assess.reports import charts
+    from lpc_assess.reports.heatmap import heat_cell, heat_css
     from lpc_assess.reports.templates import clean_text, date_text, number_text, percent_text
     from lpc_assess.scoring.person import band_for
 
@@ -82,7 +114,8 @@ def team_context(
         return band_label[band.id] if band is not None else "no score"
 
     themes: list[dict[str, Any]] = []
-    for stats in summary.themes():
+    theme_stats = summary.themes()
+    for stats in theme_stats:
         title = clean_text(stats.title)
         shares = _shares([(b.id, band_label[b.id], stats.bands.get(b.id, 0)) for b in bands])
         themes.append(
@@ -101,27 +134,28 @@ def team_context(
                 "alpha": stats.alpha,
                 "alpha_text": number_text(stats.alpha, 2) or "not computed",
                 "alpha_n": stats.alpha_n,
-                "alpha_note": _alpha_note(stats),
                 "k": stats.k,
                 "bands": shares,
-                "band_chart": charts.stacked_bar_svg(
-                    {b["key"]: b["count"] for b in shares},
-                    band_label,
-                    title=f"{title}: people in each band",
-                    desc=f"How many of the {stats.n} people with a {title} score are in each band.",
-                )
-                if html
-                else None,
             }
         )
     indicator_stats = summary.indicators()
     by_theme: list[dict[str, Any]] = []
     for theme in framework.themes:
-        items = []
-        for item in indicator_stats:
-            if item.theme.id == theme.id:
-                items.append(_indicator_context(item, points, point_label, html, charts))
-        by_theme.append({"id": theme.id, "title": clean_text(theme.title), "statements": items})
+        items = [
+            _indicator_context(item, points, point_label)
+            for item in indicator_stats
+            if item.theme.id == theme.id
+        ]
+        by_theme.append(
+            {
+                "id": theme.id,
+                "title": clean_text(theme.title),
+                "statements": items,
+                "chart": _likert_chart(clean_text(theme.title), items, list(point_label.values()))
+                if html
+                else None,
+            }
+        )
     answered = [s for s in indicator_stats if s.n and s.percent is not None]
     lowest = sorted(answered, key=lambda s: s.percent or 0.0)[:LOWEST_SHOWN]
     overall = summary.overall_percent
@@ -129,7 +163,7 @@ def team_context(
         [(b.id, band_label[b.id], summary.overall_bands.get(b.id, 0)) for b in bands]
     )
     theme_titles = [str(t["title"]) for t in themes]
-    theme_percents: list[float | None] = [t["percent"] for t in themes]
+    labels = [band_label[b.id] for b in bands]
     people_rows = []
     if people.shown:
         for row in people.rows:
@@ -137,7 +171,8 @@ def team_context(
             people_rows.append(
                 {
                     "label": clean_text(label),
-                    "cells": [percent_text(p) for p in row.themes],
+                    "cells": [heat_cell(bands, p, labels) for p in row.themes],
+                    "overall": heat_cell(bands, row.overall, labels),
                     "overall_text": percent_text(row.overall),
                 }
             )
@@ -148,7 +183,10 @@ def team_context(
             "file (--scores) has one row per person."
         )
     elif anonymised:
-        people_note = "Names and ids are replaced; rows are sorted by overall score, highest first."
+        people_note = (
+            "The table of people by theme is left out of anonymised reports: even without "
+            "names, one row of scores can point to one person."
+        )
     else:
         people_note = ""
     return {
@@ -169,25 +207,14 @@ def team_context(
             "band_text": band_text(overall),
             "n": summary.overall_n,
             "bands": overall_shares,
-            "band_chart": charts.stacked_bar_svg(
-                {b["key"]: b["count"] for b in overall_shares},
-                band_label,
-                title="Overall: people in each band",
-                desc="How many people with an overall score are in each band.",
-            )
-            if html
-            else None,
         },
+        "band_chart": _band_chart(themes, overall_shares, labels) if html else None,
         "themes": themes,
-        "radar": charts.radar_svg(
-            theme_titles,
-            [("Team mean", theme_percents)],
-            title="Team mean score by theme",
-            desc="The team's mean percent for each theme; the table gives the same numbers.",
-        )
-        if html and len(themes) >= 3
-        else None,
-        "alpha": {"reliable": ALPHA_RELIABLE, "few": ALPHA_FEW},
+        "alpha": {
+            "reliable": ALPHA_RELIABLE,
+            "few": ALPHA_FEW,
+            "notes": _alpha_notes(theme_stats),
+        },
         "indicators": by_theme,
         "scale": [{"value": v, "label": clean_text(framework.label(v))} for v in points],
         "lowest": [
@@ -211,12 +238,21 @@ def team_context(
             "note": people_note,
             "anonymised": anonymised,
         },
-        "bands": [{"label": band_label[b.id], "from_text": f"{b.from_:g}"} for b in bands],
+        "bands": [
+            {
+                "label": band_label[b.id],
+                "from_text": f"{b.from_:g}",
+                "to_text": f"{bands[i + 1].from_:g}" if i + 1 < len(bands) else "100",
+                "css": f"heat heat-{i}",
+            }
+            for i, b in enumerate(bands)
+        ],
+        "heat_css": heat_css(len(bands)) if html else "",
     }
 
 
 def _indicator_context(
-    stats: IndicatorStats, points: list[int], point_label: dict[str, str], html: bool, charts: Any
+    stats: IndicatorStats, points: list[int], point_label: dict[str, str]
 ) -> dict[str, Any]:
     from lpc_assess.reports.templates import clean_text, number_text, percent_text
 
@@ -231,15 +267,42 @@ def _indicator_context(
         "percent": stats.percent,
         "percent_text": percent_text(stats.percent),
         "counts": shares,
-        "chart": charts.stacked_bar_svg(
-            {c["key"]: c["count"] for c in shares},
-            point_label,
-            title=f"Answers to: {statement}",
-            desc=f"How many of the {stats.n} people who answered gave each answer.",
-        )
-        if html
-        else None,
     }
+
+
+def _likert_chart(title: str, statements: list[dict[str, Any]], categories: list[str]) -> Any:
+    """One theme's statements as one diverging stacked bar chart (reports/likert.py)."""
+    from lpc_assess.reports.likert import LikertRow, likert_svg
+
+    rows = [
+        LikertRow(s["statement"], [c["count"] for c in s["counts"]], s["reverse"])
+        for s in statements
+    ]
+    return likert_svg(
+        rows,
+        categories,
+        title=f"{title}: answers to each statement",
+        desc=f"For each statement of {title}, the share of people who gave each answer, "
+        f"from {categories[0]} to {categories[-1]}; the table beside the chart gives the counts.",
+    )
+
+
+def _band_chart(
+    themes: list[dict[str, Any]], overall: list[dict[str, Any]], labels: list[str]
+) -> Any:
+    """People in each band, one bar for each theme and one for overall, in one chart."""
+    from lpc_assess.reports.likert import LikertRow, likert_svg
+
+    rows = [LikertRow(t["title"], [b["count"] for b in t["bands"]]) for t in themes]
+    rows.append(LikertRow("Overall", [b["count"] for b in overall]))
+    return likert_svg(
+        rows,
+        labels,
+        title="People in each band, by theme and overall",
+        desc=f"For each theme and overall, the share of people in each band, from {labels[0]} "
+        f"to {labels[-1]}; the table beside the chart gives the counts.",
+        diverging=False,
+    )
 
 
 def render_team(

@@ -19,7 +19,8 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
@@ -101,7 +102,9 @@ class MdSafe(str):
     __slots__ = ()
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What no report may hold: _CONTROL without the carriage return (CRLF line ends stay).
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # What starts a block only when it begins a line and is followed by a space
@@ -213,7 +216,7 @@ def _environment(kind: Kind, template_dir: str | None) -> SandboxedEnvironment:
     search = [template_dir] if template_dir else []
     search.append(str(templates_dir()))
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(search),
+        loader=_ConfinedLoader(search),
         undefined=jinja2.StrictUndefined,
         autoescape=kind == "html",
         finalize=_md_finalize if kind == "md" else None,
@@ -252,9 +255,63 @@ def render_template(
 ) -> str:
     """Render template `name` (e.g. `person.html.j2`) with `context`.
 
-    Raises jinja2.TemplateError for a broken or missing template.
+    Raises jinja2.TemplateError for a broken or missing template. Whatever a
+    template or its data holds, the report has no control character and no
+    Unicode bidirectional override or isolate: they are removed from the whole
+    text, charts included, so none can make a report read differently from
+    what it says ("Trojan Source").
     """
-    return template_environment(kind, template_dir).get_template(name).render(dict(context))
+    template = template_environment(kind, template_dir).get_template(name)
+    try:
+        text = "".join(_within_budget(template.generate(dict(context)), name))
+    except RecursionError:
+        raise jinja2.TemplateRuntimeError(
+            f"{name} includes or calls itself without end (recursion)"
+        ) from None
+    return _INVISIBLE.sub("", text)
+
+
+# A report is some hundreds of kilobytes: a template that writes far more, or
+# renders for far longer, is running away (a loop in a loop, a template that
+# includes itself) and is stopped with an error naming it.
+MAX_OUTPUT = 64 << 20  # characters
+MAX_SECONDS = 60.0
+
+
+def _within_budget(parts: Iterator[str], name: str) -> Iterator[str]:
+    started = time.monotonic()
+    size = 0
+    for part in parts:
+        size += len(part)
+        if size > MAX_OUTPUT:
+            raise jinja2.TemplateRuntimeError(
+                f"{name} writes more than {MAX_OUTPUT >> 20} MiB: stopped (a runaway loop?)"
+            )
+        if time.monotonic() - started > MAX_SECONDS:
+            raise jinja2.TemplateRuntimeError(
+                f"{name} ran for more than {MAX_SECONDS:.0f} s: stopped (a runaway loop?)"
+            )
+        yield part
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that never follows a link out of its folders.
+
+    A `--template` folder can hold a symbolic link named `person.md.j2` that
+    points at any file the user can read; its text would end up in a report.
+    """
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        folders = [Path(folder).resolve() for folder in self.searchpath]
+        if not any(real.is_relative_to(folder) for folder in folders):
+            raise jinja2.TemplateRuntimeError(
+                f"{filename} is a link that leads out of the template folder: not followed"
+            )
+        return source, filename, uptodate
 
 
 def json_text(data: Any) -> str:
@@ -266,6 +323,7 @@ def json_text(data: Any) -> str:
         ("&", "\\u0026"),
         ("\u2028", "\\u2028"),
         ("\u2029", "\\u2029"),
+        *((chr(c), f"\\u{c:04x}") for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))),
     ):
         text = text.replace(char, escaped)
     return text + "\n"

@@ -6,7 +6,7 @@ Two ideas, both built for a million responses in constant memory:
   theme's answers (a tuple of raw values) map to a shared `ThemePattern`, whose
   numbers follow `scoring.score_theme` formula for formula, so a compiled score
   is the reference score bit for bit; an overall percent maps to a shared
-  `OverallCell` (band and scores-file text included). The tables are capped,
+  `OverallCell` (with its band). The tables are capped,
   so memory stays flat.
 * `TeamSummary` takes scored responses one at a time. It counts identical
   patterns (answers repeat a lot across a team), and folds those counts into
@@ -45,10 +45,8 @@ class ThemeOutcome:
         "mean",
         "percent",
         "band",
-        "percent_text",
         "band_id",
         "weighted",
-        "csv",
     )
 
     def __init__(
@@ -57,11 +55,9 @@ class ThemeOutcome:
         self.mean = mean
         self.percent = percent
         self.band = band
-        self.percent_text = "" if percent is None else repr(percent)  # as in the scores file
         self.band_id = band.id if band is not None else ""
         # The term of the overall score: weight x percent (an exact 0.0 when not scored).
         self.weighted = 0.0 if percent is None else weight * percent
-        self.csv = f"{self.percent_text},{self.band_id}"
 
 
 class ThemePattern:
@@ -69,8 +65,8 @@ class ThemePattern:
 
     `values` and `keyed` follow the theme's indicator order; None is unanswered.
     `total` is the sum of keyed values when every indicator is answered (the
-    listwise case that Cronbach's alpha uses), else None. `scored`,
-    `weighted` and `csv` are the outcome's, copied so that a
+    listwise case that Cronbach's alpha uses), else None. `scored` and
+    `weighted` are the outcome's, copied so that a
     column of patterns is read at C speed without a step through `outcome`.
     """
 
@@ -82,7 +78,6 @@ class ThemePattern:
         "outcome",
         "scored",
         "weighted",
-        "csv",
     )
 
     def __init__(
@@ -100,47 +95,37 @@ class ThemePattern:
         self.outcome = outcome
         self.scored = outcome.percent is not None
         self.weighted = outcome.weighted
-        self.csv = outcome.csv
 
 
 class OverallCell:
-    """An overall percent (None: no theme scored), its band, and its two scores-file cells.
+    """An overall percent (None: no theme scored) and its band.
 
     Many responses share an overall percent (theme means are few), so one
     object per distinct percent is enough, and it can be counted by identity.
     """
 
-    __slots__ = ("percent", "band", "band_id", "text", "row_end")
+    __slots__ = ("percent", "band", "band_id")
 
     def __init__(self, percent: float | None, band: Band | None) -> None:
         self.percent = percent
         self.band = band
         self.band_id = band.id if band else ""
-        self.text = f"{'' if percent is None else repr(percent)},{self.band_id}"
-        self.row_end = self.text + "\r\n"  # the last cells of a scores-file row
 
 
 class OverallOutcome(OverallCell):
-    """The overall score of a combination of theme outcomes, and its scores-file cells."""
+    """The overall score of a combination of theme outcomes."""
 
-    __slots__ = ("themes", "csv_tail")
+    __slots__ = ("themes",)
 
     def __init__(
         self, themes: tuple[ThemeOutcome, ...], percent: float | None, band: Band | None
     ) -> None:
         super().__init__(percent, band)
         self.themes = themes
-        # The scores-file cells after id and name: numbers and band ids, never quoted.
-        self.csv_tail = ",".join([*(o.csv for o in themes), self.text])
 
     @property
     def complete(self) -> bool:
         return all(o.percent is not None for o in self.themes)
-
-    @property
-    def cells(self) -> tuple[str, ...]:
-        """Per theme its percent and band, then the overall percent and band, as text."""
-        return tuple(self.csv_tail.split(","))
 
 
 _outcomes_of = attrgetter("outcome")
@@ -152,16 +137,10 @@ _weighted_of = attrgetter("weighted")
 _scored_of = attrgetter("scored")
 
 
-_csv_of = attrgetter("csv")
-
-
 _percent_of = attrgetter("percent")
 
 
 _band_id_of = attrgetter("band_id")
-
-
-_text_of = attrgetter("text")
 
 
 _keyed_of = attrgetter("keyed")
@@ -173,8 +152,8 @@ _total_of = attrgetter("total")
 class OverallColumns:
     """The overall scores of many responses, column-wise: one shared `OverallCell` each.
 
-    `patterns` (one column per theme) gives the theme cells of the scores
-    file; `percents`, `band_ids` and `tails` are worked out when asked for.
+    `patterns` holds one column per theme; `percents` and `band_ids` are
+    worked out when asked for.
     """
 
     __slots__ = ("cells", "patterns")
@@ -193,13 +172,6 @@ class OverallColumns:
     def band_ids(self) -> list[str]:
         """Band ids; "" where there is no overall score."""
         return list(map(_band_id_of, self.cells))
-
-    @property
-    def tails(self) -> list[str]:
-        """The scores-file cells after id and name, as one string per response."""
-        template = ",".join(["{}"] * (len(self.patterns) + 1))
-        columns = [map(_csv_of, column) for column in self.patterns]
-        return list(map(template.format, *columns, map(_text_of, self.cells)))
 
 
 K = TypeVar("K", bound=Hashable)
@@ -332,7 +304,7 @@ class CompiledScorer:
         Each step maps a C function over a column, so there is no Python code
         per response: the same `math.fsum` of the same terms as
         `_make_overall`, divided by the sum of the theme weights, and the
-        percent then finds its shared cell (band and text included) in a memo
+        percent then finds its shared cell (with its band) in a memo
         table. That is right for a response whose every theme is scored; the
         few others are then redone one by one through `overall()`.
         """

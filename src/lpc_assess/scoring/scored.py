@@ -45,6 +45,7 @@ class ScoredResponse:
         "response",
         "submitted",
         "read_date",
+        "facets",
     )
 
     def __init__(
@@ -60,6 +61,7 @@ class ScoredResponse:
         response: Response | None = None,
         submitted: str | None = None,
         read_date: Callable[[str], dt.datetime | None] | None = None,
+        facets: tuple[tuple[int | None, ...], ...] | None = None,
     ) -> None:
         self.respondent_id = respondent_id
         self.name = name
@@ -73,6 +75,8 @@ class ScoredResponse:
         # A CSV row's completion time as written, read only when a report needs it.
         self.submitted = submitted
         self.read_date = read_date
+        # Facet answers per theme (scoring/facets.py, FacetRow); None when none were given.
+        self.facets = facets
 
     def answers(self, framework: Framework) -> dict[str, int]:
         """Indicator id -> raw answer, for the answered indicators."""
@@ -86,6 +90,7 @@ class ScoredResponse:
     def to_response(self, framework: Framework) -> Response:
         """The full `Response` (for a person's report): the answers file's, or rebuilt."""
         from lpc_assess.model.answers import Response
+        from lpc_assess.scoring.facets import facet_answers
 
         if self.response is not None:
             return self.response
@@ -101,6 +106,7 @@ class ScoredResponse:
             relationship=self.relationship,
             completed=completed,
             answers=dict(self.answers(framework)),
+            facets=facet_answers(framework, self.facets),
             source=self.source,
             submitted=True,
         )
@@ -110,6 +116,8 @@ def record_from_response(
     scorer: CompiledScorer, response: Response, *, respondent_id: str, source: str
 ) -> ScoredResponse:
     """Score an answers-file `Response` into a `ScoredResponse`."""
+    from lpc_assess.scoring.facets import facet_row
+
     patterns, overall = scorer.score_answers(response.answers)
     return ScoredResponse(
         respondent_id,
@@ -121,6 +129,7 @@ def record_from_response(
         patterns,
         overall,
         response,
+        facets=facet_row(scorer.framework, response.facets),
     )
 
 
@@ -147,6 +156,7 @@ class ScoredChunk:
         "responses",
         "submitted",
         "read_date",
+        "facets",
     )
 
     def __init__(
@@ -164,6 +174,7 @@ class ScoredChunk:
         responses: list[Response | None] | None = None,
         submitted: list[str] | None = None,
         read_date: Callable[[str], dt.datetime | None] | None = None,
+        facets: list[tuple[tuple[int | None, ...], ...] | None] | None = None,
     ) -> None:
         self.scorer = scorer
         self.source = source
@@ -177,6 +188,9 @@ class ScoredChunk:
         self.responses = responses
         self.submitted = submitted
         self.read_date = read_date
+        # Per response its facet answers (scoring/facets.py, FacetRow); None when no
+        # response of the chunk answered a facet.
+        self.facets = facets
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -188,6 +202,7 @@ class ScoredChunk:
         relationships = self.relationships or [None] * n
         responses = self.responses or [None] * n
         submitted: Sequence[str | None] = self.submitted or [None] * n
+        facets = self.facets or [None] * n
         for i, row_patterns in enumerate(zip(*self.patterns, strict=True)):
             yield ScoredResponse(
                 self.ids[i],
@@ -201,6 +216,7 @@ class ScoredChunk:
                 responses[i],
                 submitted[i],
                 self.read_date,
+                facets[i],
             )
 
     def own_responses(self) -> ScoredChunk:
@@ -239,4 +255,7 @@ class ScoredChunk:
             if any(r.submitted for r in records)
             else None,
             read_date=next((r.read_date for r in records if r.read_date), None),
+            facets=[r.facets for r in records]
+            if any(r.facets is not None for r in records)
+            else None,
         )

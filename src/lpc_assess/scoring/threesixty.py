@@ -4,7 +4,12 @@ docs/360-feedback.md. Responses with a `rater` are collected per subject and
 relationship as running sums (memory grows with subjects, not responses).
 At the end, per subject:
 
-* `self` stands apart (several self responses are averaged);
+* one rater, one voice: a rater counts once per subject (a second response
+  from the same respondent id about the same subject is refused), and a
+  subject has at most one `self` response (any other is refused); `add()`
+  says why with a `Refusal`, so group sizes are numbers of distinct raters;
+* `self` stands apart, and its notes are in no result (they belong to the
+  subject's own report);
 * a relationship group with at least `min_raters` raters is shown; `manager`
   is shown with one rater (raters know a manager is identifiable);
 * smaller groups are merged into `other`; if `other` is still too small it is
@@ -20,7 +25,6 @@ self response, else by the first spelling seen.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -88,6 +92,21 @@ class _Sums:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A response that `FeedbackCollector.add()` did not count, and why.
+
+    `code` is `duplicate-rater` (this rater already answered about this
+    subject) or `duplicate-self` (the subject already has a self response);
+    `subject` is the subject as shown, and `first` the `origin` given with the
+    response that does count.
+    """
+
+    code: str
+    subject: str
+    first: str
+
+
+@dataclass(frozen=True)
 class GroupResult:
     """A shown group (or the pooled `others`): its size and theme percents."""
 
@@ -148,27 +167,36 @@ def subject_key(subject: str) -> str:
 def redact_names(text: str, names: Iterable[str | None]) -> str:
     """`text` with a rater's own names and ids replaced by `[name removed]`.
 
-    Each of `names` is taken out as a whole word without regard to case, and
-    each capitalised word of a name of several words (`Jo` of `Jo Bloggs`) as
-    written. A rater who signs a comment ("Jo here: ...") is not exposed
-    by it; this is a safety net, not a promise that free text names no one.
+    Each of `names` of two characters or more is taken out as a whole word
+    without regard to case (any run of spaces or a line break between its
+    words), and each capitalised word of two letters or more of a name (`Jo`
+    of `Jo Bloggs`, `Pat` of `Pat.`) as written. A rater who signs a comment
+    ("Jo here: ...") is not exposed by it; this is a safety net, not a
+    promise that free text names no one. A one-character id (`7`) is left
+    alone: it would take out every such character.
     """
     whole: set[str] = set()
     parts: set[str] = set()
     for name in names:
         if not name or len(name.strip()) < 2:
             continue
-        whole.add(name.strip())
+        whole.add(" ".join(name.split()))
         words = re.findall(r"\w[\w'-]*", name)
-        if len(words) > 1:
-            parts.update(w for w in words if len(w) >= 2 and w[0].isupper())
-    for found, flags in ((whole, re.IGNORECASE), (parts, 0)):
-        if found:
-            ordered = sorted(found, key=len, reverse=True)  # longest first: `Jo Bloggs` before `Jo`
-            # A hyphen joins words here: `Jo` is not taken out of `Jo-Anne`.
-            pattern = r"(?<![\w-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])"
-            text = re.sub(pattern, REDACTED, text, flags=flags)
-    return text
+        parts.update(w for w in words if len(w) >= 2 and w[0].isupper())
+    text = _take_out(text, whole, ignore_case=True)
+    return _take_out(text, parts, ignore_case=False)  # pragma: no mutate (None is as false)
+
+
+def _take_out(text: str, names: set[str], *, ignore_case: bool) -> str:
+    """`text` with each of `names` (as whole words) replaced by `[name removed]`."""
+    if not names:
+        return text
+    ordered = sorted(names, key=len, reverse=True)  # longest first: `Jo Bloggs` before `Jo`
+    spelled = (r"\s+".join(map(re.escape, name.split())) for name in ordered)
+    # A hyphen joins words here: `Jo` is not taken out of `Jo-Anne`.
+    pattern = r"(?<![\w-])(?:" + "|".join(spelled) + r")(?![\w-])"
+    found = re.compile(pattern, re.IGNORECASE) if ignore_case else re.compile(pattern)
+    return found.sub(REDACTED, text)
 
 
 def classify_gap(gap: float | None) -> str | None:
@@ -190,9 +218,10 @@ class FeedbackCollector:
         self.min_raters = max(1, min_raters)
         self._sums: dict[str, dict[str, _Sums]] = {}  # subject key -> relationship -> sums
         self._names: dict[str, str] = {}  # subject key -> the spelling shown
-
-    def __bool__(self) -> bool:
-        return bool(self._sums)
+        # One rater, one voice: subject key -> rater key -> origin of the counted response,
+        # and subject key -> origin of its one self response.
+        self._raters: dict[str, dict[str, str]] = {}
+        self._selves: dict[str, str] = {}
 
     def add(
         self,
@@ -200,11 +229,20 @@ class FeedbackCollector:
         relationship: str,
         score: ResponseScore,
         notes: Mapping[str, str] | None = None,
-    ) -> None:
-        """Add one rater's scored response about `subject`.
+        *,
+        rater: str | None = None,
+        origin: str = "",
+    ) -> Refusal | None:
+        """Add one rater's scored response about `subject`; a `Refusal` if it is not counted.
 
         `relationship` is one of RELATIONSHIPS or a common spelling of one
         (`Line manager`); anything else is a ValueError, never silently dropped.
+        `rater` is the respondent id (None when the input has none: such a
+        response counts as a rater of its own), matched like subjects; the
+        first response of a rater about a subject counts, a later one is
+        refused, and so is any `self` response after a subject's first.
+        `origin` (where the response came from) is handed back in a later
+        refusal, to say which response was counted.
         """
         name = normalise_relationship(relationship)
         if name is None:
@@ -212,10 +250,21 @@ class FeedbackCollector:
                 f"unknown relationship {relationship!r}: use one of " + ", ".join(RELATIONSHIPS)
             )
         key = subject_key(subject)
+        raters = self._raters.setdefault(key, {})
+        who = subject_key(rater) if rater is not None else ""
+        if who and who in raters:
+            return Refusal("duplicate-rater", self._names[key], raters[who])
+        if name == "self" and key in self._selves:
+            return Refusal("duplicate-self", self._names[key], self._selves[key])
+        if who:
+            raters[who] = origin
+        if name == "self":
+            self._selves[key] = origin
         if name == "self" or key not in self._names:
             self._names[key] = subject.strip()
         groups = self._sums.setdefault(key, {})
         groups.setdefault(name, _Sums()).add(score, notes or {})
+        return None
 
     def subjects(self) -> list[SubjectFeedback]:
         """Each subject's result, in the order subjects were first seen."""
@@ -285,8 +334,9 @@ class FeedbackCollector:
                     IndicatorGap(indicator_id, mine_item, theirs_item, mine_item - theirs_item)
                 )
         item_gaps.sort(key=lambda g: -abs(g.gap))  # stable: framework order breaks ties
-        largest = [g for g in item_gaps if not math.isclose(g.gap, 0.0, abs_tol=_EPSILON)]
-        largest = largest[:MAX_INDICATOR_GAPS]
+        # Keyed values are whole numbers and self is one response, so a gap is exactly 0
+        # or at least 1/n away from it: no tolerance is needed.
+        largest = [g for g in item_gaps if g.gap != 0][:MAX_INDICATOR_GAPS]
         return SubjectFeedback(
             id=subject,
             self_n=self_sums.n if self_sums else 0,

@@ -76,12 +76,14 @@ def open_in_place(path: Path) -> int:
     return fd
 
 
-def atomic_write(path: Path, data: str | bytes, *, private: bool = False) -> None:
+def atomic_write(path: Path, data: str | bytes, *, private: bool = True) -> None:
     """Replace `path` with `data` so that a reader sees the old or the new file, never half.
 
     The data goes to a temporary file in the same folder, is flushed and
-    fsynced, then renamed over `path`. With `private`, the file is created
-    with mode 0600 (readable only by its owner) before any data is written.
+    fsynced, then renamed over `path`. Private by default: the file is created
+    with mode 0600 (readable only by its owner) before any data is written,
+    since what the tool writes is personal data. `private=False` (framework
+    files from `new`) gives the usual mode that the umask allows.
     On failure the temporary file is removed and the previous file is intact.
 
     Only a regular file or a new path is replaced: an existing character device
@@ -158,3 +160,33 @@ def inside(folder: Path, candidate: Path) -> bool:
     except (ValueError, OSError, RuntimeError):
         return False
     return True
+
+
+class StagingFolder:
+    """All-or-nothing output folder: files are written into a hidden staging folder
+    inside `target`, and moved into `target` only by `commit()`.
+
+    `abort()` (Ctrl-C, a crash, a failed write) removes the staging folder, and
+    `target` too when this run created it and it is empty: the folder then
+    holds exactly what it held before. The staging folder is private (0700).
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.created = not target.exists()
+        target.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=".lpc-assess-staging-", dir=target))
+
+    def commit(self) -> None:
+        """Move every staged file into the target folder, then remove the staging folder."""
+        for staged in sorted(self.path.iterdir()):
+            os.replace(staged, self.target / staged.name)
+        self.path.rmdir()
+
+    def abort(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self.created:
+            with contextlib.suppress(OSError):
+                self.target.rmdir()  # only when empty

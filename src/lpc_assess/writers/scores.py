@@ -2,9 +2,14 @@
 and the team summary table for the terminal.
 
 The scores file is streamed: one row per scored response, written as it is
-produced, into a temporary file that replaces the target only when the batch
-has finished (so a reader never sees half a file, and an interrupted run
-leaves the previous file alone).
+produced, into a private temporary file (0600) that replaces the target only
+when the batch has finished (so a reader never sees half a file, and an
+interrupted run leaves the previous file alone).
+
+The scoring objects carry numbers only; the text of the file is made here. In
+CSV a percent has at most two decimals, rounded half up as people do by hand
+(docs/scoring.md); JSON Lines keeps full precision. Responses share theme
+outcomes and overall cells, so each one's text is made once and remembered.
 """
 
 from __future__ import annotations
@@ -20,10 +25,14 @@ from operator import attrgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol, cast
 
+from lpc_assess.scoring.compiled import Memo
+from lpc_assess.scoring.rounding import round_half_up
+
 if TYPE_CHECKING:
     from lpc_assess.model.framework import Framework
-    from lpc_assess.scoring.compiled import OverallOutcome
+    from lpc_assess.scoring.compiled import OverallCell, OverallOutcome, ThemeOutcome
     from lpc_assess.scoring.scored import ScoredChunk
+    from lpc_assess.writers.facet_scores import FacetCells
 
 
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
@@ -39,10 +48,7 @@ _QUOTED_IF = '",\r\n'  # as _NEEDS_QUOTES
 _AFTER_NUL = tuple("\x00" + c for c in _FORMULA_STARTS)  # a cell's start, in joined cells
 
 
-_csv_of = attrgetter("csv")
-
-
-_row_end_of = attrgetter("row_end")
+_outcome_of = attrgetter("outcome")
 
 
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
@@ -52,6 +58,26 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
 _JSON_CACHE_LIMIT = 1 << 15
+
+
+def percent_cell(percent: float | None) -> str:
+    """A percent as the scores CSV shows it: at most two decimals, half up; "" if unscored.
+
+    55.00000000000001 -> "55", 66.666... -> "66.67", 62.125 -> "62.13".
+    """
+    if percent is None:
+        return ""
+    text = format(round_half_up(percent, 2), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _theme_cells(outcome: ThemeOutcome) -> str:
+    return f"{percent_cell(outcome.percent)},{outcome.band_id}"
+
+
+def _row_end(cell: OverallCell) -> str:
+    """The last cells of a scores-file row: the overall percent and band, and the CRLF."""
+    return f"{percent_cell(cell.percent)},{cell.band_id}\r\n"
 
 
 def neutralise(cell: str) -> str:
@@ -66,7 +92,9 @@ def score_columns(framework: Framework) -> list[str]:
     columns = ["id", "name"]
     for theme in framework.themes:
         columns += [f"{theme.id}_percent", f"{theme.id}_band"]
-    return [*columns, "overall_percent", "overall_band"]
+    from lpc_assess.writers.facet_scores import facet_columns
+
+    return [*columns, "overall_percent", "overall_band", *facet_columns(framework)]
 
 
 class ScoresWriter(Protocol):
@@ -103,9 +131,7 @@ class _StreamedFile:
             return
         folder = path.parent if str(path.parent) else Path(".")
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
+        # mkstemp makes the file 0600: scores are personal data.
         self._tmp = Path(name)
         self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
 
@@ -136,17 +162,28 @@ class CsvScoresWriter(_StreamedFile):
         super().__init__(path)
         self._write = self.handle.write
         self._write(",".join(score_columns(framework)) + "\r\n")
+        # Text of each shared theme outcome and overall cell, made once (capped).
+        self._themes: Memo[ThemeOutcome, str] = Memo(_theme_cells)
+        self._ends: Memo[OverallCell, str] = Memo(_row_end)
+        self._facets: FacetCells | None = None
+        if framework.facets is not None:  # facet columns end the row (facet_scores.py)
+            from lpc_assess.writers.facet_scores import FacetCells
+
+            self._facets = FacetCells(framework, percent_cell)
+            self._ends = Memo(lambda cell: _row_end(cell).removesuffix("\r\n"))
 
     def add(self, chunk: ScoredChunk) -> None:
-        # One join per row: id, name, then the cells that each shared theme pattern
-        # and overall cell carry as text already (the overall one with the CRLF).
+        # One join per row: id, name, then the remembered text of each shared
+        # theme outcome and overall cell (the overall one with the CRLF).
         names = chunk.names
         texts = [n or "" for n in names] if None in names else cast("list[str]", names)
+        theme_text = self._themes.__getitem__
         rows = zip(
             _safe_cells(chunk.ids),
             _safe_cells(texts),
-            *[map(_csv_of, column) for column in chunk.patterns],
-            map(_row_end_of, chunk.overall.cells),
+            *[map(theme_text, map(_outcome_of, column)) for column in chunk.patterns],
+            map(self._ends.__getitem__, chunk.overall.cells),
+            *([self._facets.csv_column(chunk)] if self._facets is not None else []),
             strict=True,
         )
         self._write("".join(map(",".join, rows)))  # one write per chunk, not per row
@@ -197,19 +234,24 @@ class JsonlScoresWriter(_StreamedFile):
         super().__init__(path)
         self._keys = [json.dumps(k) for k in score_columns(framework)[2:]]
         self._tails: dict[OverallOutcome, str] = {}
+        self._facets: FacetCells | None = None
+        if framework.facets is not None:  # facet members end the object (facet_scores.py)
+            from lpc_assess.writers.facet_scores import FacetCells
+
+            self._facets = FacetCells(framework, percent_cell)
+            self._keys = self._keys[: len(self._keys) - len(self._facets.columns)]
 
     def _tail(self, outcome: OverallOutcome) -> str:
         tail = self._tails.get(outcome)
         if tail is None:
-            values = []
-            for i, cell in enumerate(outcome.cells):
-                if not cell:
-                    values.append("null")
-                elif i % 2:
-                    values.append(json.dumps(cell))
-                else:
-                    values.append(cell)  # a float's repr is a JSON number
-            tail = ", ".join(f"{k}: {v}" for k, v in zip(self._keys, values, strict=True)) + "}\n"
+            values: list[object] = []
+            for theme in outcome.themes:
+                values += [theme.percent, theme.band_id or None]
+            values += [outcome.percent, outcome.band_id or None]
+            tail = (
+                ", ".join(f"{k}: {json.dumps(v)}" for k, v in zip(self._keys, values, strict=True))
+                + "}\n"
+            )
             if len(self._tails) < _JSON_CACHE_LIMIT:
                 self._tails[outcome] = tail
         return tail
@@ -217,7 +259,10 @@ class JsonlScoresWriter(_StreamedFile):
     def add(self, chunk: ScoredChunk) -> None:
         for record in chunk.records():
             head = json.dumps({"id": record.respondent_id, "name": record.name}, ensure_ascii=False)
-            self.handle.write(head[:-1] + ", " + self._tail(record.overall))
+            line = head[:-1] + ", " + self._tail(record.overall)
+            if self._facets is not None:
+                line = line[:-2] + ", " + self._facets.json_members(record.facets) + "}\n"
+            self.handle.write(line)
 
 
 def open_scores(path: Path, framework: Framework) -> ScoresWriter:

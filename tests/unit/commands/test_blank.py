@@ -38,13 +38,24 @@ def test_blank_yaml_loads_back_with_every_indicator_unanswered(
     assert response.framework_version == loaded.version
     assert response.answers == {}
     assert response.notes == {} and response.pledge is None
-    # every id is listed, in framework order, for the person to fill in
+    assert response.facets == {}
+    # every id is listed, in framework order, for the person to fill in (the facets,
+    # when the framework has them, follow under `facets:`)
+    answers_part, _, facets_part = result.stdout.partition("\nfacets:\n")
     listed = [
         line.strip().rstrip(":")
-        for line in result.stdout.splitlines()
+        for line in answers_part.splitlines()
         if line.startswith("  ") and line.strip().endswith(":") and not line.startswith("  id")
     ]
     assert listed == loaded.indicator_ids
+    facet_keys = [
+        line.strip().rstrip(":")
+        for line in facets_part.splitlines()
+        if line.startswith("    ") and line.strip().endswith(":")
+    ]
+    assert facet_keys == (
+        [f.id for _ in loaded.themes for f in loaded.facets.items] if loaded.facets else []
+    )
     score = score_response(loaded, response.answers)
     assert score.overall_percent is None and not score.complete
 
@@ -83,8 +94,18 @@ def test_blank_csv_has_every_id_and_statement() -> None:
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout)))
     framework = load_framework(None)
-    assert rows[0] == ["id", "name", *framework.indicator_ids]
-    assert rows[1] == ["", "", *(i.statement for i in framework.indicators)]
+    # Each theme's statements, then its facet questions (docs/facets.md), as `take` asks them.
+    header, statements = ["id", "name"], ["", ""]
+    for theme in framework.themes:
+        header += [i.id for i in theme.indicators]
+        header += [f"{theme.id}.{f}" for f in ("knowledge", "skill", "will", "confidence")]
+        statements += [i.statement for i in theme.indicators]
+        statements.append(
+            f"I understand what the {theme.title} statements ask of someone in my role."
+        )
+        statements += [f.prompt.replace("{theme}", theme.title) for f in framework.facets.items[1:]]
+    assert rows[0] == header
+    assert rows[1] == statements
     assert len(rows) == 2
 
 

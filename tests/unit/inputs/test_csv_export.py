@@ -49,6 +49,8 @@ def mini() -> Framework:
 def read(
     path: Path, framework: Framework, **options: object
 ) -> tuple[list[ScoredResponse], list[RejectedRow], CsvExport]:
+    """Read an export; most tests use a few columns of `mini`, so missing ones are allowed."""
+    options.setdefault("allow_missing", True)
     export = open_export(path, framework, CompiledScorer(framework), CsvOptions(**options))  # type: ignore[arg-type]
     good: list[ScoredResponse] = []
     bad: list[RejectedRow] = []
@@ -212,12 +214,30 @@ def test_unmatched_columns_are_listed_once_and_missing_statements_reported(
     tmp_path: Path, mini: Framework
 ) -> None:
     path = write(tmp_path, "id,When,a-one,Q9\nr1,today,4,x\n")
-    _, _, export = read(path, mini)
+    # Without --allow-missing, the file is refused: one error per statement, naming it.
+    with pytest.raises(InputError) as caught:
+        read(path, mini, allow_missing=False)
+    problems = caught.value.diagnostics
+    assert [(d.code, d.severity, d.path) for d in problems] == [
+        ("missing-column", "error", str(path))
+    ] * 2
+    assert problems[0].message.startswith(
+        "no column for statement 'a-two' (\"I do the second thing.\"), so this file was not scored"
+    )
+    assert "--allow-missing" in problems[0].message
+    assert "'a-three'" in problems[1].message
+    # With it, the same statements are warnings, and the rows are scored without them.
+    good, _, export = read(path, mini, allow_missing=True)
     assert export.notes == [
-        f'{export.source}: ignoring 2 column(s) that match no statement: "When", "Q9"',
-        f"{export.source}: warning: no column for 2 statement(s), counted as unanswered: "
-        "a-two, a-three (use --map to name columns)",
+        f'{export.source}: ignoring 2 column(s) that match no statement: "When", "Q9"'
     ]
+    assert export.ignored_columns == ["When", "Q9"]
+    assert [(d.code, d.severity) for d in export.problems] == [("missing-column", "warning")] * 2
+    assert export.problems[1].text() == (
+        f"{export.source}: warning[missing-column]: no column for statement 'a-three' "
+        '("I do the third thing."): counted as unanswered in every row (--allow-missing)'
+    )
+    assert values(good[0], mini) == {"a-one": 4}
 
 
 def test_two_columns_for_one_statement_reject_the_file(tmp_path: Path, mini: Framework) -> None:
@@ -387,8 +407,18 @@ def test_rater_columns(tmp_path: Path, mini: Framework) -> None:
 
 
 def test_header_only_and_statement_row_only(tmp_path: Path, mini: Framework) -> None:
-    good, bad, _ = read(write(tmp_path, "id,a-one\n"), mini)
-    assert good == [] and bad == []
+    for text in ("id,a-one\n", "id,a-one\n,,\n\n", "id,a-one\n,I do the first thing.\n"):
+        good, bad, export = read(write(tmp_path, text), mini)
+        assert good == [] and bad == []
+        assert list(export.rows()) == []  # read twice: still one warning
+        # Known only once the rows are read: no responses, named as a warning for the file.
+        assert [d.text() for d in export.problems if d.code == "no-responses"] == [
+            f"{export.source}: warning[no-responses]: no responses: there is no row below "
+            "the header"
+        ]
+    good, _, export = read(write(tmp_path, "id,a-one\nr1,4\n"), mini)
+    assert len(good) == 1
+    assert [d for d in export.problems if d.code == "no-responses"] == []
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -626,4 +656,8 @@ def test_full_look_up_tables_change_no_score(
     assert bad == []
     assert all(len(memo) <= 1 for memo in export.scorer.patterns)
     assert [values(r, default) for r in got] == [values(r, default) for r in expected]
-    assert [r.overall.csv_tail for r in got] == [r.overall.csv_tail for r in expected]
+
+    def overall(r: ScoredResponse) -> list[object]:
+        return [r.overall.percent, r.overall.band_id, [t.percent for t in r.overall.themes]]
+
+    assert [overall(r) for r in got] == [overall(r) for r in expected]

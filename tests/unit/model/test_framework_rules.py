@@ -21,6 +21,13 @@ RULE_OF = {
     "duplicate-id-theme": "duplicate-id",
     "min-answered-zero": "min-answered",
     "theme-symlink": "theme-outside",
+    "duplicate-id-facet": "duplicate-id",
+    "facet-scale-range": "scale-range",
+    "facet-scale-labels": "scale-labels",
+    "facet-threshold": "out-of-range",
+    "facet-side": "invalid-value",
+    "unknown-facet-no-facets": "unknown-facet",
+    "warn-no-facet-actions": "no-actions",
 }
 INVALID = sorted(p for p in (DATA / "invalid").iterdir() if p.is_dir())
 

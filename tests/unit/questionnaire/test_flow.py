@@ -1,4 +1,8 @@
-"""The `take` flow over a scripted prompt: keys, saving, resuming, leaving early."""
+"""The `take` flow over a scripted prompt: keys, saving, resuming, leaving early.
+
+A new self-check first asks for a name: `take()` below answers it (Enter, unless
+`name=` says otherwise) whenever the answers file does not exist yet.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from lpc_assess.commands.take import (
 )
 from lpc_assess.model.answers import Response
 from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.pledge import Pledge
 from lpc_assess.questionnaire.flow import Outcome, Questionnaire, build_steps
 from lpc_assess.questionnaire.prompts import CTRL_C, ScriptedPrompt, TerminalPrompt
 from lpc_assess.scoring.person import score_response
@@ -85,7 +90,9 @@ def fake_render(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     def render_person(
         framework: Framework, response: Response, score: Any, fmt: str, **kwargs: Any
     ) -> str:
-        calls.append({"framework": framework, "response": response, "score": score, "fmt": fmt})
+        calls.append(
+            {"framework": framework, "response": response, "score": score, "fmt": fmt, **kwargs}
+        )
         return f"REPORT {fmt} {framework.id} {len(response.answers)}\n"
 
     monkeypatch.setattr(lpc_assess.reports.person, "render_person", render_person)
@@ -98,18 +105,48 @@ def take(
     framework: str | None = None,
     answers: str | None = None,
     report: str | None = None,
+    previous: str | None = None,
     prompt: ScriptedPrompt | None = None,
+    name: str | None = "",
 ) -> tuple[int, ScriptedPrompt]:
+    """Run `take` on `lines`; `name` answers the name question of a new answers file."""
+    if name is not None and not Path(answers or DEFAULT_FILE).exists():
+        lines = [name, *lines]
+        if prompt is not None:
+            prompt.lines.insert(0, name)
     prompt = prompt or ScriptedPrompt(lines)
     code = run_take(
         framework,
         Path(answers) if answers else None,
         Path(report) if report else None,
+        previous=Path(previous) if previous else None,
         prompt=prompt,
         clock=Clock(),
         today=TODAY,
+        program=["lpc-assess"],
     )
     return code, prompt
+
+
+def builtin_script(
+    framework: Framework, values: list[int], notes: list[str], pledge: list[str]
+) -> tuple[list[str], list[int]]:
+    """Lines for a whole self-check of `framework` (statements, any facet questions,
+    reflections, the pledge) and the places, among the prompts, of the statements."""
+    lines: list[str] = []
+    statements: list[int] = []
+    values_left, notes_left = iter(values), iter(notes)
+    for step in build_steps(framework):
+        if step.kind == "statement":
+            statements.append(len(lines))
+            lines.append(str(next(values_left)))
+        elif step.kind == "reflection":
+            lines.append(next(notes_left))
+        elif step.kind == "pledge":
+            lines += pledge
+        else:  # a facet question
+            lines.append("3")
+    return lines, statements
 
 
 def saved(path: Path | str = DEFAULT_FILE) -> dict[str, Any]:
@@ -132,19 +169,22 @@ def test_full_run_saves_after_every_answer_and_ends_with_a_report(
     builtin: Framework, here: Path, fake_render: list[dict[str, Any]]
 ) -> None:
     values = [(i % 5) + 1 for i in range(24)]
-    script: list[str] = []
-    for t in range(4):
-        script += [str(v) for v in values[t * 6 : (t + 1) * 6]]
-        script.append(f"note {t}")
-    script += ["Ask two people what matters", "with my team", "by Friday"]
+    script, statements = builtin_script(
+        builtin,
+        values,
+        [f"note {t}" for t in range(4)],
+        ["Ask two people what matters", "with my team", "by Friday"],
+    )
     prompt = SnapshotPrompt(script, here / DEFAULT_FILE)
 
-    code, _ = take([], prompt=prompt)
+    code, _ = take([], prompt=prompt, name="Alex Smith")
 
     assert code == 0
     ids = builtin.indicator_ids
-    # Before the k-th statement is asked, the file holds exactly the k answers before it.
-    statement_asks = [i for i, text in enumerate(prompt.asked) if text.startswith("Your answer")]
+    # Before the k-th statement is asked, the file holds exactly the k answers before it
+    # (the name is the first question: every place moves on by one).
+    statement_asks = [i + 1 for i in statements]
+    assert all(prompt.asked[i].startswith("Your answer") for i in statement_asks)
     assert len(statement_asks) == 24
     for k, ask_index in enumerate(statement_asks):
         snapshot = prompt.snapshots[ask_index]
@@ -154,7 +194,13 @@ def test_full_run_saves_after_every_answer_and_ends_with_a_report(
     data = saved()
     assert data["answers"] == dict(zip(ids, values, strict=True))
     assert data["notes"] == {t.id: f"note {i}" for i, t in enumerate(builtin.themes)}
-    assert data["pledge"] == "Ask two people what matters, with my team, by Friday."
+    # 23 November 2026 is a Monday: Friday is the 27th.
+    assert data["pledge"] == {
+        "text": "Ask two people what matters",
+        "with_whom": "my team",
+        "by_when": "2026-11-27",
+    }
+    assert data["respondent"] == {"name": "Alex Smith"}
     assert data["started"] == "2026-11-23T10:00:00Z"
     assert data["completed"] == "2026-11-23T10:14:00Z"
     assert stat.S_IMODE(os.stat(DEFAULT_FILE).st_mode) == 0o600
@@ -219,6 +265,7 @@ def test_anything_else_re_asks_with_a_hint_and_loses_nothing(
     assert (
         "Type a number from 1 to 4" in prompt.transcript
         or "is not on the scale" in prompt.transcript
+        or "Did you mean 2 Sometimes? Type 2" in prompt.transcript  # sometimes often
     )
 
 
@@ -350,29 +397,21 @@ def test_resume_command_names_a_framework_that_is_not_the_default(
 # --- resuming and existing files ---------------------------------------------------------
 
 
-def test_resume_starts_at_the_first_unanswered_statement(builtin: Framework, here: Path) -> None:
-    ids = builtin.indicator_ids
-    first = {i: 4 for i in ids[:7]}
+def test_resume_starts_at_the_first_unanswered_statement(small: Framework, here: Path) -> None:
+    first = {"a-one": 4, "a-two": 4, "a-three": 4, "b-one": 4}
     Path(DEFAULT_FILE).write_text(
-        yaml.safe_dump(
-            {
-                "framework": "personalised-care",
-                "framework_version": "1.0",
-                "started": "2026-11-22T09:00:00Z",
-                "answers": first,
-                "notes": {"being": "kept"},
-            }
-        )
+        small_file(first, started="2026-11-22T09:00:00Z", notes={"alpha": "kept"})
     )
-    code, prompt = take(["2", "q"])
+    code, prompt = take(["2", "q"], framework=str(NO_SKIP))
     assert code == 0
     transcript = prompt.transcript
-    assert "Resuming: 7 of 24 answered." in transcript
+    assert "Resuming: 4 of 6 answered." in transcript
+    assert "Your name" not in transcript  # asked when a self-check starts, not when resumed
     first_statement = transcript.index(" answered\n")
-    assert transcript[:first_statement].endswith("Relating and Communicating · 2 of 6 · 7/24")
+    assert transcript[:first_statement].endswith("Beta · 2 of 3 · 4/6")
     data = saved()
-    assert data["answers"] == {**first, ids[7]: 2}
-    assert data["notes"] == {"being": "kept"}
+    assert data["answers"] == {**first, "b-two": 2}
+    assert data["notes"] == {"alpha": "kept"}
     assert data["started"] == "2026-11-22T09:00:00Z"  # the first start is kept
 
 
@@ -392,42 +431,94 @@ def test_resume_with_every_statement_answered_goes_to_the_pledge(
     assert code == 0
     assert prompt.asked[0] == "What will you do? (Enter to skip): "
     data = saved("x.yaml")
-    assert data["pledge"] == "Try it"
+    assert data["pledge"] == {"text": "Try it", "with_whom": None, "by_when": None}
     assert data["started"] == "2026-11-23T10:00:00Z"  # the file had none
     assert data["completed"] == "2026-11-23T10:14:00Z"
     assert Path("x.html").read_text().startswith("REPORT html no-skip 6")
 
 
-def test_a_complete_file_is_not_replaced_without_a_yes(small: Framework, here: Path) -> None:
+def test_a_complete_file_is_kept_replaced_or_followed_by_a_new_one(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
     answers = {"a-one": 1, "a-two": 2, "a-three": 3, "b-one": 4, "b-two": 4, "b-three": 1}
     original = small_file(answers, completed="2026-11-20T10:00:00Z")
     Path("x.yaml").write_text(original)
 
-    code, prompt = take(["n"], framework=str(NO_SKIP), answers="x.yaml")
+    code, prompt = take(["k"], framework=str(NO_SKIP), answers="x.yaml")
     assert code == 0
-    assert "holds a self-check completed on 2026-11-20 10:00" in prompt.transcript
-    assert Path("x.yaml").read_text() == original
+    transcript = prompt.transcript
+    assert "holds a self-check completed on 2026-11-20 10:00" in transcript
+    assert "n  start a new self-check in x-2.yaml" in transcript
+    assert "r  start again in x.yaml, replacing it" in transcript
+    assert Path("x.yaml").read_text() == original and not Path("x-2.yaml").exists()
 
     code, prompt = take(["4", "maybe"], framework=str(NO_SKIP), answers="x.yaml")
     assert code == 1  # no decision before the end of input
-    assert prompt.transcript.count("Please answer y (start again) or n (keep it).") == 2
+    assert prompt.transcript.count("Please answer n (a new self-check), r (replace it)") == 2
     assert Path("x.yaml").read_text() == original
 
-    code, prompt = take(["y", "2", "q"], framework=str(NO_SKIP), answers="x.yaml")
+    code, prompt = take(["r", "", "2", "q"], framework=str(NO_SKIP), answers="x.yaml")
     assert code == 0
     data = saved("x.yaml")
     assert data["answers"] == {"a-one": 2}
     assert "completed" not in data
 
 
-def test_no_answer_to_start_again_exits_1_with_a_message(
+def test_a_new_file_beside_a_complete_one_follows_it_up(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
+    answers = {"a-one": 1, "a-two": 2, "a-three": 3, "b-one": 4, "b-two": 4, "b-three": 1}
+    pledge = {"text": "Try it", "with_whom": None, "by_when": "2026-11-30"}
+    Path("x.yaml").write_text(small_file(answers, completed="2026-11-20T10:00:00Z", pledge=pledge))
+    whole = ["4", "4", "4", "", "4", "4", "4", ""]
+    # Enter chooses a new file; the name; how the pledge went; no note.
+    code, prompt = take(["", "Sam", "done", "", *whole], framework=str(NO_SKIP), answers="x.yaml")
+    assert code == 0
+    assert Path("x.yaml").read_text().startswith("framework: no-skip")
+    data = saved("x-2.yaml")
+    assert data["respondent"] == {"name": "Sam"}
+    assert data["previous_pledge"] == {
+        "text": "Try it",
+        "with_whom": None,
+        "by_when": "2026-11-30",
+        "outcome": "done",
+        "note": None,
+        "source": "x.yaml",
+    }
+    assert "Your pledge then: Try it, by 30 November 2026." in prompt.transcript
+    assert Path("x-2.html").exists() and not Path("x.html").exists()
+
+
+def test_the_default_file_of_a_day_gets_a_number_when_taken_again(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
+    whole = ["1", "1", "1", "", "1", "1", "1", ""]
+    assert take(whole, framework=str(NO_SKIP))[0] == 0  # the day's file
+    assert take(["n", "", *whole], framework=str(NO_SKIP))[0] == 0  # n, no name: -2
+    assert Path("lpc-answers-2026-11-23-2.yaml").exists()
+    code, prompt = take(["n", "", "q"], framework=str(NO_SKIP))
+    assert code == 0
+    # The last of the day is the one offered; the new one comes after it.
+    assert "lpc-answers-2026-11-23-2.yaml holds a self-check completed" in prompt.transcript
+    assert "Saved: 0 of 6 answered, in lpc-answers-2026-11-23-3.yaml." in prompt.transcript
+    assert "To carry on, run: lpc-assess take --framework" in prompt.transcript
+    # A plain `take` now carries on with -3.
+    code, prompt = take(["1", "q"], framework=str(NO_SKIP))
+    assert "Resuming: 0 of 6 answered." in prompt.transcript
+    assert saved("lpc-answers-2026-11-23-3.yaml")["answers"] == {"a-one": 1}
+
+
+def test_no_answer_to_new_replace_or_keep_exits_1_with_a_message(
     small: Framework, here: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     original = small_file({"a-one": 1}, completed="2026-11-20T10:00:00Z")
     Path("x.yaml").write_text(original)
     code, _ = take([], framework=str(NO_SKIP), answers="x.yaml")
     assert code == 1
-    assert "x.yaml was not replaced" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "x.yaml was kept as it is" in err
+    assert f"To start a new self-check, run: lpc-assess take --framework {NO_SKIP}" in err
+    assert "--answers x-2.yaml" in err
     assert Path("x.yaml").read_text() == original
 
 
@@ -520,7 +611,7 @@ def test_a_failing_report_keeps_the_answers_and_says_how_to_retry(
     assert code == 1
     err = capsys.readouterr().err
     assert "x.md: the report could not be written: template missing" in err
-    assert "lpc-assess report x.yaml --format md --output x.md" in err
+    assert f"lpc-assess report x.yaml --framework {NO_SKIP} --format md --output x.md" in err
     assert "completed" in saved("x.yaml")
     assert not Path("x.md").exists()
 
@@ -543,9 +634,9 @@ def test_ctrl_c_while_the_report_is_written_says_how_to_write_it(
     assert code == 130
     assert "Stopped. Your answers are complete and saved in x.yaml." in prompt.transcript
     assert (
-        "To write the report, run: lpc-assess report x.yaml --format html --output x.html"
-        in prompt.transcript
-    )
+        f"To write the report, run: lpc-assess report x.yaml --framework {NO_SKIP} "
+        "--format html --output x.html"
+    ) in prompt.transcript
     assert "completed" in saved("x.yaml")
 
 
@@ -657,11 +748,11 @@ def test_questionnaire_calls_save_after_every_change(small: Framework) -> None:
 def test_pledge_follow_ups_are_optional(small: Framework) -> None:
     response = Response(framework_id="no-skip", answers={i: 1 for i in small.indicator_ids})
     prompt = ScriptedPrompt(["Run a huddle", "", "By the end of June"])
-    q = Questionnaire(small, response, prompt, lambda: None, clock=lambda: END)
+    q = Questionnaire(small, response, prompt, lambda: None, clock=lambda: END, today=lambda: TODAY)
     assert q.run(q.resume_index()) is Outcome.COMPLETED
-    assert response.pledge == "Run a huddle, by the end of June."
+    assert response.pledge == Pledge("Run a huddle", None, dt.date(2027, 6, 30))
     assert response.completed == END
-    assert "with whom, and by when" in prompt.transcript
+    assert "Your pledge: Run a huddle, by 30 June 2027." in prompt.transcript
 
 
 def test_interrupts_deferred_holds_ctrl_c_until_the_save_is_done() -> None:
@@ -726,3 +817,252 @@ def test_scripted_prompt_raises_like_a_terminal() -> None:
         prompt.ask("b")
     with pytest.raises(EOFError):
         prompt.ask("c")
+
+
+# --- the name, the pledge, the reminder and the follow-up (docs/taking-the-self-check.md) ------
+
+SMALL_WHOLE = ["4", "4", "4", "", "1", "1", "4", ""]  # alpha 100 %, beta 0 %; no notes
+
+
+def completed_small(path: str, answers: list[int], when: str, **extra: Any) -> None:
+    ids = ["a-one", "a-two", "a-three", "b-one", "b-two", "b-three"]
+    Path(path).write_text(small_file(dict(zip(ids, answers, strict=True)), completed=when, **extra))
+
+
+def test_the_name_is_asked_first_and_goes_into_the_file_and_the_report(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
+    code, prompt = take(SMALL_WHOLE[:-1] + [""], framework=str(NO_SKIP), name="  Alex Smith ")
+    assert code == 0
+    assert prompt.asked[0] == "Your name, for your report (Enter to skip): "
+    assert saved()["respondent"] == {"name": "Alex Smith"}
+    assert fake_render[0]["response"].respondent_name == "Alex Smith"
+
+
+def test_enter_at_the_name_leaves_it_out(small: Framework, here: Path) -> None:
+    code, _ = take(["1", "q"], framework=str(NO_SKIP))
+    assert code == 0
+    assert "respondent" not in saved()
+
+
+def test_q_at_the_name_saves_and_says_how_to_carry_on(small: Framework, here: Path) -> None:
+    code, prompt = take([], framework=str(NO_SKIP), name="q")
+    assert code == 0
+    assert saved()["answers"] == {}
+    assert "Saved: 0 of 6 answered" in prompt.transcript
+    assert "To carry on, run: lpc-assess take --framework" in prompt.transcript
+
+
+def test_a_misspelt_label_gets_a_did_you_mean(builtin: Framework, here: Path) -> None:
+    code, prompt = take(["sometims", "Sometimes", "not aplicable", "q"])
+    assert code == 0
+    assert "Did you mean 3 Sometimes? Type 3 and press Enter, or ? for help." in prompt.shown
+    assert "Did you mean Not applicable? Type s and press Enter, or ? for help." in prompt.shown
+    assert saved()["answers"] == {builtin.indicator_ids[0]: 3}
+
+
+def test_a_pledge_leaves_a_reminder_beside_the_answers(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
+    import icalendar
+
+    script = SMALL_WHOLE[:-1] + ["Run a huddle", "my team", "1/1/2026", "31/12/2026"]
+    code, prompt = take(script, framework=str(NO_SKIP), answers="me.yaml")
+    assert code == 0
+    assert "Thursday 1 January 2026 has already passed" in prompt.transcript
+    ics = here / "me-pledge.ics"
+    assert stat.S_IMODE(ics.stat().st_mode) == 0o600
+    event = next(c for c in icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
+    assert event.decoded("DTSTART") == dt.date(2026, 12, 31)
+    assert str(event["SUMMARY"]) == "Review your pledge: Run a huddle"
+    description = str(event["DESCRIPTION"])
+    assert "Your pledge: Run a huddle, with my team, by 31 December 2026." in description
+    retake = f"cd {here} && lpc-assess take --framework {NO_SKIP} --previous me.yaml"
+    assert retake in description
+    assert (
+        f"A reminder to look back at your pledge, on 31 December 2026: {ics.name}"
+        in prompt.transcript
+    )
+
+
+def test_without_a_date_the_reminder_is_four_weeks_on(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
+    import icalendar
+
+    code, _ = take(SMALL_WHOLE[:-1] + ["Run a huddle", "", ""], framework=str(NO_SKIP))
+    assert code == 0
+    ics = here / "lpc-answers-2026-11-23-pledge.ics"
+    event = next(c for c in icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
+    assert event.decoded("DTSTART") == TODAY + dt.timedelta(days=28) == dt.date(2026, 12, 21)
+
+
+def test_no_pledge_no_reminder(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
+    assert take(SMALL_WHOLE, framework=str(NO_SKIP))[0] == 0
+    assert not list(here.glob("*.ics"))
+
+
+def test_the_newest_completed_self_check_in_the_folder_is_followed_up(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
+    pledge = {"text": "Listen first", "with_whom": None, "by_when": "2026-11-01"}
+    completed_small("lpc-answers-2026-09-01.yaml", [2] * 6, "2026-09-01T10:00:00Z")
+    completed_small("lpc-answers-2026-10-01.yaml", [3] * 6, "2026-10-01T10:00:00Z", pledge=pledge)
+    # Not followed up: unfinished, unreadable, another framework, or not an lpc-answers file.
+    Path("lpc-answers-2026-11-01.yaml").write_text(small_file({"a-one": 1}))
+    Path("lpc-answers-2026-11-02.yaml").write_text("framework: no-skip\nanswers: [\n")
+    Path("lpc-answers-2026-11-03.yaml").write_text(
+        "framework: personalised-care\ncompleted: 2026-11-03T10:00:00Z\nanswers: {}\n"
+    )
+    completed_small("zz-later.yaml", [1] * 6, "2026-11-10T10:00:00Z")
+
+    code, prompt = take(["partly", "Half the visits", *SMALL_WHOLE], framework=str(NO_SKIP))
+    assert code == 0
+    transcript = prompt.transcript
+    assert "Your last self-check is in lpc-answers-2026-10-01.yaml, completed on 1 October" in (
+        transcript
+    )
+    assert "Your pledge then: Listen first, by 1 November 2026." in transcript
+    assert saved()["previous_pledge"] == {
+        "text": "Listen first",
+        "with_whom": None,
+        "by_when": "2026-11-01",
+        "outcome": "partly",
+        "note": "Half the visits",
+        "source": "lpc-answers-2026-10-01.yaml",
+    }
+    # The report compares with that file. On the 1-4 scale, 3 everywhere gave alpha
+    # (3-1)/3 = 66.7 %, and beta 3, 3 and a reverse-keyed 1+4-3 = 2: mean 8/3, 55.6 %.
+    call = fake_render[0]
+    assert call["earlier"] == "lpc-answers-2026-10-01.yaml"
+    assert call["earlier_label"] == "your self-check of 1 October 2026"
+    # Now alpha is 100 % and beta 0 %.
+    assert call["comparison"]["alpha"] == pytest.approx(100 - 200 / 3)
+    assert call["comparison"]["beta"] == pytest.approx(0 - 100 * (8 / 3 - 1) / 3)
+
+
+def test_previous_names_the_self_check_to_follow_up(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
+    Path("old").mkdir()
+    completed_small("old/mine.yaml", [4] * 6, "2026-05-01T10:00:00Z", pledge="Plain old pledge.")
+    completed_small("lpc-answers-2026-10-01.yaml", [3] * 6, "2026-10-01T10:00:00Z")
+    code, prompt = take(
+        ["done", "", *SMALL_WHOLE], framework=str(NO_SKIP), previous="old/mine.yaml"
+    )
+    assert code == 0
+    assert "Your pledge then: Plain old pledge." in prompt.transcript
+    previous = saved()["previous_pledge"]
+    assert previous["source"] == "old/mine.yaml" and previous["outcome"] == "done"
+    assert previous["text"] == "Plain old pledge."
+    assert fake_render[0]["earlier"] == "old/mine.yaml"
+
+
+def test_a_resumed_self_check_is_still_compared_with_the_one_it_followed(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
+    pledge = {"text": "Listen first", "with_whom": None, "by_when": None}
+    completed_small("lpc-answers-2026-10-01.yaml", [3] * 6, "2026-10-01T10:00:00Z", pledge=pledge)
+    code, _ = take(["done", "", "4", "q"], framework=str(NO_SKIP))
+    assert code == 0
+    # A newer completed file appears meanwhile; the resumed one keeps its comparison.
+    completed_small("lpc-answers-2026-11-01.yaml", [1] * 6, "2026-11-01T10:00:00Z")
+    code, prompt = take(SMALL_WHOLE[1:], framework=str(NO_SKIP))
+    assert code == 0
+    assert "How did it go?" not in "\n".join(prompt.asked)
+    assert fake_render[0]["earlier"] == "lpc-answers-2026-10-01.yaml"
+    assert saved()["previous_pledge"]["outcome"] == "done"
+
+
+@pytest.mark.parametrize(
+    "content, code, message",
+    [
+        (None, 1, "error[not-found]"),
+        ("framework: no-skip\nanswers: {a-one: 1}\n", 1, "not a completed self-check"),
+        ("framework: no-skip\nanswers: {a-one: 9}\n", 1, "outside the scale"),
+    ],
+)
+def test_a_previous_file_that_cannot_be_followed_up_stops_before_any_question(
+    small: Framework,
+    here: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str | None,
+    code: int,
+    message: str,
+) -> None:
+    if content is not None:
+        Path("p.yaml").write_text(content)
+    result, prompt = take(["1"], framework=str(NO_SKIP), previous="p.yaml")
+    assert result == code
+    assert message in capsys.readouterr().err
+    assert prompt.asked == []
+    assert not Path(DEFAULT_FILE).exists()
+
+
+def test_previous_cannot_be_the_answers_file_itself(
+    small: Framework, here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    completed_small("x.yaml", [1] * 6, "2026-10-01T10:00:00Z")
+    code, prompt = take([], framework=str(NO_SKIP), answers="x.yaml", previous="./x.yaml")
+    assert code == 2
+    assert "--previous names the answers file itself" in capsys.readouterr().err
+
+
+def test_the_resume_command_names_the_program_as_it_was_invoked(
+    small: Framework, here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As after `make run`: argv[0] is .venv/bin/lpc-assess, and no lpc-assess is on the PATH.
+    monkeypatch.setattr("sys.argv", [".venv/bin/lpc-assess", "take"])
+    monkeypatch.setenv("PATH", str(here / "empty"))
+    code = run_take(
+        str(NO_SKIP), Path("my answers.yaml"), None, prompt=ScriptedPrompt(["", "1", "q"])
+    )
+    assert code == 0
+    # The prompt was made here, so look at what was printed through a fresh one.
+    prompt = ScriptedPrompt(["2", "q"])
+    run_take(str(NO_SKIP), Path("my answers.yaml"), None, prompt=prompt)
+    assert (
+        f"To carry on, run: .venv/bin/lpc-assess take --framework {NO_SKIP} "
+        "--answers 'my answers.yaml'"
+    ) in prompt.transcript
+
+
+def test_a_resumed_self_check_whose_earlier_file_is_gone_says_so(
+    small: Framework,
+    here: Path,
+    fake_render: list[dict[str, Any]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pledge = {"text": "Listen first", "with_whom": None, "by_when": None}
+    completed_small("lpc-answers-2026-10-01.yaml", [3] * 6, "2026-10-01T10:00:00Z", pledge=pledge)
+    assert take(["done", "", "4", "q"], framework=str(NO_SKIP))[0] == 0
+    Path("lpc-answers-2026-10-01.yaml").unlink()
+    code, _ = take(SMALL_WHOLE[1:], framework=str(NO_SKIP))
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "lpc-answers-2026-10-01.yaml: the earlier self-check cannot be read" in err
+    assert "earlier" not in fake_render[0]  # no comparison, and nothing else lost
+    assert saved()["previous_pledge"]["outcome"] == "done"
+
+
+def test_the_reminder_keeps_its_uid_when_the_self_check_is_taken_again(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
+    import icalendar
+
+    def event() -> Any:
+        data = (here / "me-pledge.ics").read_bytes()
+        return next(iter(icalendar.Calendar.from_ical(data).walk("VEVENT")))
+
+    pledge = ["Run a huddle", "", "31/12/2026"]
+    assert take(SMALL_WHOLE[:-1] + pledge, framework=str(NO_SKIP), answers="me.yaml")[0] == 0
+    first = event()
+    # Taken again into the same file (r replaces it), with another pledge and date.
+    again = ["r", "", *SMALL_WHOLE[:-1], "Run two huddles", "", "in 2 weeks"]
+    assert take(again, framework=str(NO_SKIP), answers="me.yaml", name=None)[0] == 0
+    second = event()
+    assert str(second["UID"]) == str(first["UID"])  # calendars update the event
+    assert second.decoded("DTSTART") == dt.date(2026, 12, 7)
+    assert str(second["SUMMARY"]) == "Review your pledge: Run two huddles"

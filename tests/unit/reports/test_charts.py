@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from markupsafe import Markup
 
-from lpc_assess.reports.charts import SERIES_STYLES, bar_svg, radar_svg, stacked_bar_svg
+from lpc_assess.reports.charts import SERIES_STYLES, radar_svg
 
 HOSTILE = '<script>alert(1)</script> & "quotes" {{ 7*7 }}'
 
@@ -126,85 +125,3 @@ def test_long_labels_wrap_onto_lines() -> None:
     )
     tspans = ["".join(t.itertext()) for t in root.iter("tspan")]
     assert "Relating and" in tspans and "Communicating" in tspans
-
-
-# --- bar --------------------------------------------------------------------------------
-
-
-def fill_width(root: ET.Element) -> float | None:
-    for rect in root.iter("rect"):
-        if rect.get("fill") == "#005eb8":
-            return float(rect.get("width", 0))
-    return None
-
-
-@pytest.mark.parametrize(("percent", "width"), [(0.0, 0.0), (62.5, 200.0), (100.0, 320.0)])
-def test_bar_fill_is_proportional(percent: float, width: float) -> None:
-    root = parse(bar_svg(percent, title="Being", desc="Being: 62.5%."))
-    assert_accessible(root, "Being")
-    assert fill_width(root) == width
-    assert f"{percent:.1f}%" in texts(root)
-
-
-def test_bar_rounds_its_label_half_up() -> None:
-    assert "62.3%" in texts(parse(bar_svg(62.25, title="T", desc="D")))
-
-
-def test_bar_without_a_score() -> None:
-    root = parse(bar_svg(None, title="T", desc="D"))
-    assert fill_width(root) is None
-    assert "no score" in texts(root)
-
-
-def test_bar_marks_and_earlier_value() -> None:
-    root = parse(bar_svg(70, title="T", desc="D", marks=[0, 40, 60, 80], earlier=50.0))
-    ticks = [ln for ln in root.iter("line") if ln.get("stroke-dasharray") is None]
-    assert sorted(float(t.get("x1", 0)) for t in ticks) == [132.0, 196.0, 260.0]  # 4 + 320 * p
-    dashed = [ln for ln in root.iter("line") if ln.get("stroke-dasharray")]
-    assert [float(d.get("x1", 0)) for d in dashed] == [164.0]
-    assert "earlier 50.0%" in texts(root)
-
-
-# --- distribution -----------------------------------------------------------------------
-
-
-def test_stacked_bar_segments_and_legend() -> None:
-    counts = {"emerging": 3, "developing": 5, "established": 10, "leading": 2}
-    labels = {"emerging": "Emerging", "developing": "Developing"}
-    root = parse(stacked_bar_svg(counts, labels, title="Bands", desc="Band counts."))
-    assert_accessible(root, "Bands")
-    segments = [
-        float(r.get("width", 0))
-        for r in root.iter("rect")
-        if r.get("height") == "24" and r.get("stroke") == "#ffffff"
-    ]
-    assert segments == pytest.approx([61.8, 103.0, 206.0, 41.2])  # 412 * n / 20
-    legend = texts(root)
-    assert "Emerging: 3 (15.0%)" in legend
-    assert "Developing: 5 (25.0%)" in legend
-    assert "established: 10 (50.0%)" in legend  # no label given: the key
-    fills = {r.get("fill") for r in root.iter("rect") if r.get("stroke") == "#ffffff"}
-    assert len(fills) == 4  # each segment its own pattern or fill
-
-
-def test_stacked_bar_pattern_ids_are_defined_and_distinct_between_charts() -> None:
-    one = stacked_bar_svg({"a": 1, "b": 2}, title="One", desc="D")
-    two = stacked_bar_svg({"a": 1, "b": 2}, title="Two", desc="D")
-    ids_one = set(re.findall(r'id="([^"]+)"', one))
-    ids_two = set(re.findall(r'id="([^"]+)"', two))
-    assert not ids_one & ids_two
-    for ref in re.findall(r"url\(#([^)]+)\)", one):
-        assert ref in ids_one
-
-
-def test_stacked_bar_with_no_responses() -> None:
-    root = parse(stacked_bar_svg({"a": 0, "b": 0}, title="T", desc="D"))
-    assert "a: 0" in texts(root)
-    assert not [r for r in root.iter("rect") if r.get("stroke") == "#ffffff"]
-    assert "no data" in texts(parse(stacked_bar_svg({}, title="T", desc="D")))
-
-
-def test_stacked_bar_escapes_labels() -> None:
-    svg = stacked_bar_svg({"x": 1}, {"x": HOSTILE}, title=HOSTILE, desc=HOSTILE)
-    assert "<script>" not in svg
-    assert f"{HOSTILE}: 1 (100.0%)" in texts(parse(svg))

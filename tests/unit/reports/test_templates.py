@@ -273,6 +273,7 @@ def test_person_json_shape_is_exactly_the_contract(builtin: Framework) -> None:
         "strengths",
         "priorities",
         "comparison",
+        "facets",
     ]
     assert data["framework"] == {"id": "personalised-care", "version": "1.0"}
     assert data["respondent"] == {"id": "alex-smith", "name": "Alex Smith"}

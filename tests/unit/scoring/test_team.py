@@ -157,12 +157,12 @@ def test_compiled_scores_are_the_reference_scores(
         assert scored.overall.percent == reference.overall_percent
         assert scored.overall.band is reference.overall_band
         assert scored.overall.complete == reference.complete
-    # The column-wise path gives the same overall numbers and scores-file cells.
+    # The column-wise path gives the same overall numbers.
     chunk = ScoredChunk.of(scorer, records, "test")
     columns = scorer.overall_columns(chunk.patterns)
     assert columns.percents == [r.overall.percent for r in records]
     assert columns.band_ids == [r.overall.band_id for r in records]
-    assert columns.tails == [r.overall.csv_tail for r in records]
+    assert [c.percent for c in columns.cells] == [r.overall.percent for r in records]
 
 
 def test_band_boundaries_match_the_reference() -> None:
@@ -194,7 +194,9 @@ def test_no_answers_gives_no_score() -> None:
     scored = record(CompiledScorer(framework), {})
     assert scored.overall.percent is None and scored.overall.band is None
     assert [p.outcome.mean for p in scored.patterns] == [None, None]
-    assert scored.overall.csv_tail == ",,,,,"
+    assert [t.percent for t in scored.overall.themes] == [None, None]
+    assert [t.band_id for t in scored.overall.themes] == ["", ""]
+    assert scored.overall.band_id == ""
 
 
 def test_memos_stay_within_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -385,6 +387,7 @@ def test_summary_json_has_the_shape_of_product_section_5() -> None:
         "rejected",
         "themes",
         "indicators",
+        "facets",
         "subjects",
         "errors",
     ]

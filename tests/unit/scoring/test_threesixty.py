@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,11 +13,14 @@ from lpc_assess.model.framework import Framework, load_framework
 from lpc_assess.reports.subject import render_subject, team_subjects_context
 from lpc_assess.scoring.person import score_response
 from lpc_assess.scoring.threesixty import (
+    MAX_INDICATOR_GAPS,
     THIRD,
     FeedbackCollector,
+    Refusal,
     SubjectFeedback,
     classify_gap,
     redact_names,
+    subject_key,
 )
 from tests.conftest import DATA
 
@@ -334,3 +339,302 @@ def test_team_rows_are_theme_weighted_means(mini: Framework) -> None:
         "blind_spots": ["Alpha"],
         "hidden_strengths": [],
     }
+
+
+# --- one rater, one voice (docs/360-feedback.md) ---------------------------------------------
+
+
+def rate(
+    collector: FeedbackCollector,
+    framework: Framework,
+    rater: str | None,
+    relationship: str,
+    values: tuple[int, int, int],
+    *,
+    subject: str = "sam",
+    origin: str | None = None,
+    note: str | None = None,
+) -> Refusal | None:
+    answers = dict(zip(("a-one", "a-two", "a-three"), values, strict=True))
+    return collector.add(
+        subject,
+        relationship,
+        score_response(framework, answers),
+        {"alpha": note} if note else {},
+        rater=rater,
+        origin=origin or rater or "",
+    )
+
+
+def test_a_rater_who_answers_twice_counts_once_so_two_peers_stay_two(mini: Framework) -> None:
+    collector = FeedbackCollector(mini, min_raters=3)
+    assert rate(collector, mini, "sam", "self", (3, 3, 3)) is None
+    assert rate(collector, mini, "pat", "peer", (5, 5, 5), origin="first.csv row 2") is None
+    assert rate(collector, mini, "pia", "peer", (1, 1, 1)) is None
+    # Pat again, with other answers: refused, and the response that counts is named.
+    again = rate(collector, mini, "Pat ", "peer", (1, 1, 1), note="PAT-AGAIN")
+    assert again == Refusal("duplicate-rater", "sam", "first.csv row 2")
+    (subject,) = collector.subjects()
+    # Two distinct peers are below the threshold: merged into `other` (2), then left out,
+    # so nothing is shown and Pat cannot work out Pia's answers by subtraction.
+    assert subject.groups == {}
+    assert subject.dropped == ["peer"]
+    assert subject.others.n == 0
+    assert "PAT-AGAIN" not in repr(subject)
+
+
+def test_raters_are_matched_like_subjects_and_a_missing_id_is_a_rater_of_its_own(
+    mini: Framework,
+) -> None:
+    collector = FeedbackCollector(mini, min_raters=3)
+    assert rate(collector, mini, "Pat.Ode@NHS.net", "peer", (5, 5, 5)) is None
+    refused = rate(collector, mini, " pat.ode@nhs.net", "colleague", (1, 1, 1), origin="b")
+    assert refused is not None and refused.code == "duplicate-rater"
+    assert refused.first == "Pat.Ode@NHS.net"
+    # Without an id, nothing says two responses share a rater: each counts.
+    for _ in range(2):
+        assert rate(collector, mini, None, "peer", (3, 3, 3)) is None
+    # The same rater about someone else is another voice, not a duplicate.
+    assert rate(collector, mini, "pat.ode@nhs.net", "peer", (2, 2, 2), subject="kim") is None
+    sam, kim = collector.subjects()
+    assert sam.groups["peer"].n == 3  # Pat once and the two without an id
+    # (5 + 3 + 3) / 3 keyed on every statement: 11/3 -> (11/3 - 1) * 25 percent
+    assert sam.groups["peer"].themes["alpha"] == pytest.approx((11 / 3 - 1) * 25)
+    assert kim.groups == {} and kim.dropped == ["peer"]
+
+
+def test_a_subject_has_one_self_assessment_and_a_second_is_refused(mini: Framework) -> None:
+    collector = FeedbackCollector(mini, min_raters=3)
+    assert rate(collector, mini, "sam", "self", (5, 5, 5), subject="Sam", origin="sam.yaml") is None
+    # Another id marking itself `self` for Sam: refused with Sam's name, never averaged in.
+    other = rate(collector, mini, "eve", "myself", (1, 1, 1), subject="SAM")
+    assert other == Refusal("duplicate-self", "Sam", "sam.yaml")
+    # Sam sending the self-assessment again is a duplicate of Sam's own voice.
+    again = rate(collector, mini, "sam", "self", (1, 1, 1), subject="sam")
+    assert again is not None and again.code == "duplicate-rater"
+    # Sam rating himself as a peer is refused too: one voice per subject.
+    assert rate(collector, mini, "sam", "peer", (5, 5, 5)) == Refusal(
+        "duplicate-rater", "Sam", "sam.yaml"
+    )
+    # Eve was refused, so Eve has not been heard about Sam and may still rate Sam as a peer.
+    assert rate(collector, mini, "eve", "peer", (2, 2, 2)) is None
+    (subject,) = collector.subjects()
+    assert subject.self_n == 1
+    assert subject.self_themes == {"alpha": 100.0}  # (5 - 1) * 25, not the mean of 100 and 0
+    assert subject.self_items == {"a-one": 5.0, "a-two": 5.0, "a-three": 5.0}
+
+
+def test_without_an_id_a_second_self_is_still_refused(mini: Framework) -> None:
+    collector = FeedbackCollector(mini, min_raters=3)
+    assert rate(collector, mini, None, "self", (2, 2, 2), origin="row 2") is None
+    assert rate(collector, mini, None, "self", (4, 4, 4), origin="row 3") == Refusal(
+        "duplicate-self", "sam", "row 2"
+    )
+    (subject,) = collector.subjects()
+    assert (subject.self_n, subject.self_themes) == (1, {"alpha": 25.0})
+
+
+def test_a_refusal_without_an_origin_names_none(mini: Framework) -> None:
+    collector = FeedbackCollector(mini)
+    score = score_response(mini, {"a-one": 3})
+    assert collector.add("sam", "self", score) is None
+    assert collector.add("sam", "self", score) == Refusal("duplicate-self", "sam", "")
+
+
+def test_a_subject_without_a_self_assessment_has_none(mini: Framework) -> None:
+    collector = FeedbackCollector(mini)
+    rate(collector, mini, "m", "manager", (4, 4, 4))
+    (subject,) = collector.subjects()
+    assert (subject.self_n, subject.self_themes, subject.self_items) == (0, None, {})
+    assert subject.gaps == {"alpha": None} and subject.indicator_gaps == []
+
+
+# --- what the mutation run showed unguarded (docs/mutation-testing.md) ----------------------
+
+
+def keyed_mean(rows: list[tuple[int, int, int]], at: int) -> float:
+    return statistics.mean(row[at] for row in rows)
+
+
+def test_pooled_and_merged_groups_add_indicator_sums_counts_and_notes(mini: Framework) -> None:
+    collector = FeedbackCollector(mini, min_raters=3)
+    manager = (4, 4, 2)
+    peers = [(4, 5, 1), (3, 5, 2), (3, 4, 2)]
+    reports = [(2, 1, 5), (5, 2, 5)]  # two direct reports: merged into `other`
+    other = (1, 3, 4)
+    rate(collector, mini, "self", "self", (5, 3, 1))
+    rate(collector, mini, "m", "manager", manager, note="from the manager")
+    for k, values in enumerate(peers):
+        rate(collector, mini, f"p{k}", "peer", values, note=f"peer {k}")
+    for k, values in enumerate(reports):
+        rate(collector, mini, f"d{k}", "direct-report", values, note=f"report {k}")
+    rate(collector, mini, "o", "other", other, note="an other")
+    (subject,) = collector.subjects()
+    assert list(subject.groups) == ["manager", "peer", "other"]
+    assert [g.name for g in subject.groups.values()] == ["manager", "peer", "other"]
+    assert subject.others.name == "others"
+    merged = [*reports, other]
+    everyone = [manager, *peers, *merged]
+    ids = ("a-one", "a-two", "a-three")
+    for group, rows in ((subject.groups["other"], merged), (subject.others, everyone)):
+        assert group.n == len(rows)
+        for at, indicator in enumerate(ids):
+            assert group.indicators[indicator] == pytest.approx(keyed_mean(rows, at))
+            answers = [row[at] for row in rows]
+            assert group.counts[indicator] == dict(sorted(Counter(answers).items()))
+    # manager 4 and peers 4, 3, 3 on the first statement
+    assert subject.groups["peer"].indicators["a-one"] == pytest.approx(10 / 3)
+    assert subject.others.notes == sorted(
+        ["from the manager", "peer 0", "peer 1", "peer 2", "report 0", "report 1", "an other"]
+    )
+    assert subject.groups["other"].notes == ["an other", "report 0", "report 1"]
+    # The gaps per statement, largest first: self minus the mean over all seven raters.
+    expected = [
+        (indicator, mine, keyed_mean(everyone, at), mine - keyed_mean(everyone, at))
+        for at, (indicator, mine) in enumerate(zip(ids, (5, 3, 1), strict=True))
+    ]
+    expected.sort(key=lambda g: -abs(g[3]))
+    got = [(g.id, g.self_value, g.others_mean, g.gap) for g in subject.indicator_gaps]
+    assert got == [pytest.approx(e) for e in expected]
+
+
+def test_manager_and_three_peers_pool_to_the_others_mean_of_each_statement(
+    mini: Framework,
+) -> None:
+    collector = FeedbackCollector(mini, min_raters=3)
+    rate(collector, mini, "m", "manager", (4, 4, 4))
+    for k, value in enumerate((4, 3, 3)):
+        rate(collector, mini, f"p{k}", "peer", (value, value, value))
+    (subject,) = collector.subjects()
+    assert subject.others.indicators["a-one"] == 3.5
+    assert subject.others.counts["a-one"] == {3: 2, 4: 2}
+    assert subject.groups["manager"].counts["a-one"] == {4: 1}
+
+
+def test_a_statement_answered_the_same_by_self_and_others_is_no_gap(mini: Framework) -> None:
+    collector = FeedbackCollector(mini, min_raters=3)
+    rate(collector, mini, "s", "self", (3, 4, 1))
+    for k in range(3):
+        rate(collector, mini, f"p{k}", "peer", (3, 2 + k, 2))  # a-two: mean 3, so 4 - 3 = 1
+    (subject,) = collector.subjects()
+    assert [(g.id, g.gap) for g in subject.indicator_gaps] == [("a-two", 1.0), ("a-three", -1.0)]
+
+
+def test_only_the_first_five_statements_are_listed_as_gaps(tmp_path: Path) -> None:
+    folder = tmp_path / "wide"
+    folder.mkdir()
+    statements = "\n".join(
+        f"      - {{id: s{k}, statement: Statement {k}., actions: [Try it.]}}" for k in range(7)
+    )
+    (folder / "framework.yaml").write_text(
+        (DATA / "valid" / "mini" / "framework.yaml").read_text().split("    indicators:\n")[0]
+        + "    indicators:\n"
+        + statements
+        + "\n"
+    )
+    framework = load_framework(str(folder))
+    collector = FeedbackCollector(framework, min_raters=3)
+    own = {f"s{k}": 5 for k in range(7)}
+    collector.add("sam", "self", score_response(framework, own))
+    for _ in range(3):  # gaps 4, 3, 2, 1, 0.. statement by statement: s0 .. s6 -> 4,3,2,1,0,0,0
+        answers = {f"s{k}": min(5, 1 + k) for k in range(7)}
+        collector.add("sam", "peer", score_response(framework, answers))
+    (subject,) = collector.subjects()
+    assert [(g.id, g.gap) for g in subject.indicator_gaps] == [
+        ("s0", 4.0),
+        ("s1", 3.0),
+        ("s2", 2.0),
+        ("s3", 1.0),
+    ]
+    assert MAX_INDICATOR_GAPS == 5
+    collector = FeedbackCollector(framework, min_raters=3)
+    collector.add("kim", "self", score_response(framework, own))
+    for _ in range(3):  # every statement 1: seven gaps of 4, the first five listed
+        collector.add("kim", "peer", score_response(framework, dict.fromkeys(own, 1)))
+    (subject,) = collector.subjects()
+    assert [g.id for g in subject.indicator_gaps] == ["s0", "s1", "s2", "s3", "s4"]
+
+
+def test_comments_of_only_spaces_are_not_kept(mini: Framework) -> None:
+    collector = FeedbackCollector(mini, min_raters=3)
+    for k, note in enumerate(("   ", "\n\t", "kept")):
+        rate(collector, mini, f"p{k}", "peer", (3, 3, 3), note=note)
+    (subject,) = collector.subjects()
+    assert subject.groups["peer"].notes == ["kept"]
+    assert subject.others.notes == ["kept"]
+
+
+def test_the_default_threshold_is_three_raters(mini: Framework) -> None:
+    collector = FeedbackCollector(mini)
+    for k in range(3):
+        rate(collector, mini, f"p{k}", "peer", (3, 3, 3))
+    for k in range(2):
+        rate(collector, mini, f"d{k}", "direct-report", (3, 3, 3))
+    (subject,) = collector.subjects()
+    assert list(subject.groups) == ["peer"]
+    assert subject.dropped == ["direct-report"]
+
+
+def test_the_threshold_is_at_least_one(mini: Framework) -> None:
+    collector = FeedbackCollector(mini, min_raters=0)
+    rate(collector, mini, "p", "peer", (3, 3, 3))
+    (subject,) = collector.subjects()
+    assert collector.min_raters == 1
+    assert list(subject.groups) == ["peer"]
+
+
+def test_subject_key_folds_case_and_runs_of_spaces() -> None:
+    assert subject_key("  Sam \t  JONES ") == "sam jones"
+    assert subject_key("Straße") == subject_key("STRASSE") == "strasse"
+
+
+def test_an_unknown_relationship_lists_the_known_ones(mini: Framework) -> None:
+    collector = FeedbackCollector(mini)
+    with pytest.raises(ValueError) as raised:
+        add(collector, mini, "cousin", (3, 3, 3))
+    assert str(raised.value) == (
+        "unknown relationship 'cousin': use one of self, manager, peer, direct-report, other"
+    )
+
+
+def test_a_gap_just_past_the_tolerance_of_one_third_is_not_flagged() -> None:
+    assert classify_gap(THIRD + 1e-9) is None
+    assert classify_gap(-THIRD - 1e-9) is None
+    assert classify_gap(THIRD + 2e-9) == "blind-spot"
+    assert classify_gap(-THIRD - 2e-9) == "hidden-strength"
+    assert classify_gap(None) is None
+
+
+# --- names in comments ---------------------------------------------------------------------
+
+
+def test_a_short_id_listed_first_does_not_stop_the_names_after_it() -> None:
+    assert redact_names("Jo Bloggs here", ["7", "Jo Bloggs"]) == "[name removed] here"
+    assert redact_names("7 of 10", ["7"]) == "7 of 10"  # one character: left alone
+
+
+def test_two_letter_names_and_ids_are_taken_out() -> None:
+    assert redact_names("Thanks, Al", ["Al"]) == "Thanks, [name removed]"
+    assert redact_names("signed: al", ["Al"]) == "signed: [name removed]"
+    assert redact_names("Thanks, Al. Also from Bo", ["Al Smith", "b7"]) == (
+        "Thanks, [name removed]. Also from Bo"
+    )
+
+
+def test_the_longest_name_is_taken_out_first() -> None:
+    # "jo" first would leave "bloggs": the part "Bloggs" is only taken out as written.
+    assert redact_names("jo bloggs said so", ["jo", "Jo Bloggs"]) == "[name removed] said so"
+    assert redact_names("jo bloggs said so", ["Jo Bloggs", "jo"]) == "[name removed] said so"
+
+
+def test_parts_of_a_name_are_taken_out_only_as_written() -> None:
+    text = "Bloggs agrees; bloggs is a word here, and so is BLOGGS"
+    assert redact_names(text, ["Jo Bloggs"]) == (
+        "[name removed] agrees; bloggs is a word here, and so is BLOGGS"
+    )
+
+
+def test_a_name_with_stray_punctuation_or_spacing_is_still_found() -> None:
+    # "Pat." as typed in a form: the whole, dot included, and the word "Pat" on its own
+    assert redact_names("Pat here, Pat.", ["Pat."]) == "[name removed] here, [name removed]"
+    assert redact_names("from Jo\n  Bloggs", ["jo  bloggs"]) == "from [name removed]"

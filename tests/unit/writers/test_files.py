@@ -37,14 +37,23 @@ def test_private_write_tightens_an_existing_open_file(tmp_path: Path) -> None:
     assert mode(target) == 0o600
 
 
-def test_shared_write_follows_the_umask(tmp_path: Path) -> None:
-    old = os.umask(0o022)
+def test_writes_are_private_by_default_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o000)
     try:
         atomic_write(tmp_path / "report.html", b"<p>hi</p>")
     finally:
         os.umask(old)
-    assert mode(tmp_path / "report.html") == 0o644
+    assert mode(tmp_path / "report.html") == 0o600
     assert (tmp_path / "report.html").read_bytes() == b"<p>hi</p>"
+
+
+def test_shared_write_follows_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "framework.yaml", b"id: x\n", private=False)
+    finally:
+        os.umask(old)
+    assert mode(tmp_path / "framework.yaml") == 0o644
 
 
 def test_unicode_text_is_written_as_utf8(tmp_path: Path) -> None:

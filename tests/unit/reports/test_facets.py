@@ -1,0 +1,178 @@
+"""The facet sections of the reports: their data (reports/facets.py) and their templates
+(`_facets.*.j2`, `_team_facets.*.j2`), on tests/data/valid/facets (docs/facets.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lpc_assess.model.answers import Response
+from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.reports.facets import SHADES, person_facets_context, shade, team_facets_context
+from lpc_assess.reports.person import render_person
+from lpc_assess.reports.templates import render_template
+from lpc_assess.scoring.compiled import CompiledScorer
+from lpc_assess.scoring.facet_summary import FacetSummary
+from lpc_assess.scoring.person import score_response
+from lpc_assess.scoring.scored import ScoredChunk, record_from_response
+from tests.conftest import DATA
+
+MINI = DATA / "valid" / "facets"
+
+
+@pytest.fixture(scope="module")
+def mini() -> Framework:
+    return load_framework(str(MINI))
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of `#rrggbb`."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_every_shade_keeps_its_text_readable() -> None:
+    for background, text in SHADES:
+        assert _contrast(background, text) >= 4.5, background
+    # Shades darken as the mean rises.
+    lightness = [_luminance(background) for background, _ in SHADES]
+    assert lightness == sorted(lightness, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("percent", "step"),
+    [(0.0, 0), (19.99, 0), (20.0, 1), (59.9, 2), (60.0, 3), (79.99, 3), (80.0, 4), (100.0, 4)],
+)
+def test_a_mean_gets_the_shade_of_its_twenty_points(percent: float, step: int) -> None:
+    background, color = SHADES[step]
+    assert shade(percent) == {"background": background, "color": color}
+
+
+def test_no_mean_no_shade() -> None:
+    assert shade(None) is None
+
+
+def test_person_section_data(mini: Framework) -> None:
+    answers: dict[str, dict[str, int | None]] = {
+        "listening": {"know": 1, "can": 5, "want": 6},
+        "planning": {"know": 6, "can": 6, "want": 6},
+    }
+    context = person_facets_context(mini, answers)
+    assert context is not None
+    assert [c["label"] for c in context["columns"]] == ["Know-how", "Practice", "Drive"]
+    assert [c["kind"] for c in context["columns"]] == ["ability", "ability", "willingness"]
+    listening, planning = context["themes"]
+    # know 16.7, can 83.3 -> ability 50 < 60; want 100 -> guide; know is the lowest, and
+    # listening has its own actions for know.
+    assert [c["percent_text"] for c in listening["cells"]] == ["16.7%", "83.3%", "100.0%"]
+    assert (listening["ability_text"], listening["willingness_text"]) == ("50.0%", "100.0%")
+    assert listening["quadrant"] == "guide"
+    assert listening["limiting"] == {
+        "id": "know",
+        "label": "Know-how",
+        "kind": "ability",
+        "actions": ["Read the Listening guide."],
+    }
+    assert planning["quadrant"] == "delegate" and planning["limiting"] is None
+    assert planning["at_top"] is True
+    assert context["threshold_text"] == "60%"
+    assert [o["percent_text"] for o in context["overall"]] == ["37.5%", "87.5%", "100.0%"]
+
+
+def test_person_section_without_answers_says_so(mini: Framework) -> None:
+    context = person_facets_context(mini, {"listening": {"can": None}})
+    assert context is not None and context["answered"] is False
+    assert context["themes"][0]["cells"][1]["answer_text"] == "skipped"
+    for kind in ("md", "html"):
+        text = render_template(kind, f"_facets.{kind}.j2", {"facets": context})  # type: ignore[arg-type]
+        assert "You did not answer the questions about know-how, practice and drive" in text
+
+
+def test_without_facets_the_section_is_left_out() -> None:
+    framework = load_framework(str(DATA / "valid" / "mini"))
+    assert person_facets_context(framework, {}) is None
+    for kind in ("md", "html"):
+        assert render_template(kind, f"_facets.{kind}.j2", {"facets": None}).strip() == ""  # type: ignore[arg-type]
+        # A team report made without the facet data at all renders too.
+        assert render_template(kind, f"_team_facets.{kind}.j2", {}).strip() == ""  # type: ignore[arg-type]
+
+
+def _summary(framework: Framework, people: list[dict[str, dict[str, int | None]]]) -> FacetSummary:
+    scorer = CompiledScorer(framework)
+    records = [
+        record_from_response(
+            scorer,
+            Response(framework_id=framework.id, facets=facets),
+            respondent_id=f"p{i}",
+            source="t",
+        )
+        for i, facets in enumerate(people)
+    ]
+    summary = FacetSummary(framework)
+    summary.add(ScoredChunk.of(scorer, records, "t"))
+    summary.finish()
+    return summary
+
+
+def test_team_section_names_every_facet_tied_for_most_limiting(mini: Framework) -> None:
+    people: list[dict[str, dict[str, int | None]]] = [
+        {"listening": {"know": 1, "can": 4, "want": 5}},  # know limits; ability 41.7 -> guide
+        {"listening": {"know": 5, "can": 5, "want": 2}},  # want limits; excite
+        {"listening": {"know": 6, "can": 6, "want": 6}},  # nothing limits; delegate
+        {"planning": {"know": 6}},
+    ]
+    context = team_facets_context(mini, _summary(mini, people))
+    assert context is not None
+    listening, planning = context["themes"]
+    assert [q["count"] for q in listening["quadrants"]] == [1, 1, 1, 0]
+    assert [c["id"] for c in listening["most_limiting"]] == ["know", "want"]
+    assert listening["most_limiting_count"] == 1
+    assert listening["kinds"] == ["ability", "willingness"]
+    # means: know (16.67 + 83.33 + 100) / 3 = 66.67; shaded as 60 to 80.
+    know = listening["cells"][0]
+    assert (know["n"], know["percent_text"], know["shade"]) == (
+        3,
+        "66.7%",
+        {"background": SHADES[3][0], "color": SHADES[3][1]},
+    )
+    assert planning["most_limiting"] == [] and planning["n"] == 1
+    assert context["responses"] == 4
+
+
+def test_team_section_renders_in_both_formats(mini: Framework) -> None:
+    people: list[dict[str, dict[str, int | None]]] = [
+        {"listening": {"know": 1, "can": 4, "want": 5}},
+        {"listening": {"know": 2, "can": 1, "want": 5}},
+    ]
+    context = team_facets_context(mini, _summary(mini, people))
+    md = render_template("md", "_team_facets.md.j2", {"facets": context})
+    assert "| Listening | 25.0% (n 2) | 41.7% (n 2) | 83.3% (n 2) |" in md
+    assert "| Listening | 0 | 2 | 0 | 0 |" in md  # both keen and still learning (guide)
+    assert "- **Listening:** Know-how and Practice, for 1 person each." in md
+    html = render_template("html", "_team_facets.html.j2", {"facets": context})
+    assert f"background-color: {SHADES[1][0]}" in html  # 25%: the second shade
+    assert (
+        "<caption>Mean percent for each theme and facet; darker cells are higher</caption>" in html
+    )
+
+
+def test_hostile_facet_text_is_escaped(mini: Framework, tmp_path: Path) -> None:
+    text = (MINI / "framework.yaml").read_text()
+    text = text.replace("label: Know-how", 'label: "<img src=x onerror=alert(1)>"')
+    text = text.replace("Read the {theme} guide.", "Read <script>alert(2)</script> on {theme}.")
+    (tmp_path / "framework.yaml").write_text(text)
+    framework = load_framework(str(tmp_path))
+    response = Response(framework_id=framework.id, facets={"listening": {"know": 0, "want": 3}})
+    score = score_response(framework, response.answers)
+    html = render_person(framework, response, score, "html")
+    assert "<script>alert(2)" not in html and "&lt;script&gt;alert(2)" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    md = render_person(framework, response, score, "md")
+    assert "<script>" not in md and "\\<script\\>alert(2)\\</script\\>" in md
