@@ -44,7 +44,5 @@ def test_no_self_assessment_is_never_said_to_be_below(tmp_path: Path, fmt: str) 
     text = subject_report(tmp_path, keep_self=False, fmt=fmt, min_raters=9, manager=False)
     assert "not enough feedback from others to show yet" in text
     assert "self-assessment is below" not in text
-    with_self = subject_report(
-        tmp_path / "b", keep_self=True, fmt=fmt, min_raters=9, manager=False
-    )
+    with_self = subject_report(tmp_path / "b", keep_self=True, fmt=fmt, min_raters=9, manager=False)
     assert "Your own self-assessment is below." in with_self

@@ -463,9 +463,7 @@ def test_an_output_that_is_an_input_or_another_output_is_a_usage_error(
     else:
         summary = mapping
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    code, stdout, stderr = batch(
-        export, "--map", mapping, "--scores", scores, "--summary", summary
-    )
+    code, stdout, stderr = batch(export, "--map", mapping, "--scores", scores, "--summary", summary)
     assert (code, stdout) == (2, "")
     assert stderr.startswith("lpc-assess batch: --")
     assert len(stderr.splitlines()) == 1
