@@ -176,6 +176,7 @@ class BatchRun:
 
     def read(self, path: Path, advance: Callable[[int], None]) -> None:
         """Score every response of one input file; problems are recorded, never raised."""
+        from lpc_assess.inputs.reading import display_path
         from lpc_assess.inputs.source import RejectedRow
         from lpc_assess.inputs.sources import open_source
 
@@ -190,6 +191,10 @@ class BatchRun:
         try:
             source = open_source(path, self.framework, self.scorer, self.csv_options)
             self.notes.extend(source.notes)
+            if source.ignored_columns:
+                self.summary.ignored_columns.append(
+                    {"source": display_path(path), "columns": list(source.ignored_columns)}
+                )
             for item in source.chunks(progress):
                 if isinstance(item, RejectedRow):
                     self.reject(item.problems)
@@ -452,6 +457,15 @@ def _write_team_report(run: BatchRun, path: Path) -> None:
     )
     if run.raters is not None:
         context["threesixty"] = {"rows": run.raters.team_rows, "min_raters": run.raters.min_raters}
+    from lpc_assess.reports.data_checks import data_checks_context
+
+    context["data_checks"] = data_checks_context(
+        run.problems,
+        run.problem_count - len(run.problems),
+        run.summary.ignored_columns,
+        run.summary.subjects,
+        anonymised=run.anonymiser is not None,
+    )
     if run.facets is not None:
         from lpc_assess.reports.facets import team_facets_context
 

@@ -208,6 +208,8 @@ class TeamSummary:
         self.rejected = 0
         self.errors: list[dict[str, Any]] = []
         self.errors_omitted = 0
+        # Per input, the columns that were not read: {"source", "columns"} (docs/commands.md).
+        self.ignored_columns: list[dict[str, Any]] = []
         # One entry per 360 subject, as docs/360-feedback.md shows; filled by the 360 step.
         self.subjects: list[dict[str, Any]] = []
         # The facet statistics (scoring/facet_summary.py), filled by the batch; None without.
@@ -378,6 +380,7 @@ class TeamSummary:
             "facets": self.facets,
             "subjects": list(self.subjects),
             "errors": list(self.errors),
+            "ignored_columns": list(self.ignored_columns),
         }
         if self.errors_omitted:
             data["errors_omitted"] = self.errors_omitted
