@@ -104,9 +104,10 @@ def test_one_series_gap_is_noted_as_no_score() -> None:
 
 
 @pytest.mark.parametrize("labels", [["Only"], ["One", "Two"]])
-def test_radar_with_fewer_than_three_axes_still_draws(labels: list[str]) -> None:
+def test_radar_with_fewer_than_three_axes_draws_bars(labels: list[str]) -> None:
     root = parse(radar_svg(labels, [("Now", [50.0] * len(labels))], title="T", desc="D"))
-    assert len(list(root.iter("circle"))) >= len(labels)
+    assert_accessible(root, "T")
+    assert len([r for r in root.iter("rect") if not r.get("stroke")]) == len(labels)
 
 
 def test_radar_escapes_every_text() -> None:

@@ -390,7 +390,9 @@ def test_summary_json_has_the_shape_of_product_section_5() -> None:
         "facets",
         "subjects",
         "errors",
+        "ignored_columns",
     ]
+    assert data["ignored_columns"] == []
     assert data["framework"] == {"id": "personalised-care", "version": "1.0"}
     assert (data["responses"], data["rejected"], data["subjects"]) == (1, 2, [])
     assert list(data["themes"][0]) == [
