@@ -81,7 +81,7 @@ MUTATION_MIN  ?= 95
 mutation: $(STAMP)
 	mkdir -p mutants
 	$(BIN)/mutmut run $(MUTATION_ARGS) > mutants/run.log 2>&1 || { tail -n 30 mutants/run.log; exit 1; }
-	$(BIN)/mutmut results --all true 2>/dev/null | awk -F': ' -v min=$(MUTATION_MIN) ' \
+	@$(BIN)/mutmut results --all true 2>/dev/null | awk -F': ' -v min=$(MUTATION_MIN) ' \
 	  { module = $$1; sub(/^ +/, "", module); sub(/\.[^.]*$$/, "", module); all[module]++ } \
 	  $$NF == "killed" || $$NF == "timeout" || $$NF == "caught by type check" { caught[module]++ } \
 	  END { printf "%-34s %8s %8s %7s\n", "module", "mutants", "caught", "score"; \
