@@ -225,6 +225,8 @@ def test_others_pools_raters_not_group_means(tmp_path: Path) -> None:
         "others": {"n": 4, "themes": {"alpha": 75.0}},
         "blind_spots": [],
         "hidden_strengths": [],
+        "merged": [],
+        "left_out": [],
     }
 
 
@@ -396,6 +398,8 @@ def test_an_answers_file_with_an_unknown_relationship_is_rejected(tmp_path: Path
             "others": {"n": 0, "themes": dict.fromkeys(data["subjects"][0]["others"]["themes"])},
             "blind_spots": [],
             "hidden_strengths": [],
+            "merged": [],
+            "left_out": ["direct-report"],
         }
     ]
 

@@ -221,6 +221,7 @@ class BatchRun:
                 consumer.finish()
         if self.raters is not None:
             self.raters.finish()
+            self.notes.extend(self.raters.messages)
         if self.facets is not None:
             self.summary.facets = self.facets.to_json()
         anonymised = self.anonymiser is not None

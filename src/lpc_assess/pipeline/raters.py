@@ -52,6 +52,8 @@ class RaterFeedback:
         self._names: dict[str, str] = {}  # subject key -> the subject's own name (self response)
         self.team_rows: list[dict[str, Any]] = []
         self.written = 0
+        # One line per subject whose groups were merged or left out, for the terminal.
+        self.messages: list[str] = []
         self.first: list[Path] = []
 
     def add(
@@ -130,10 +132,11 @@ class RaterFeedback:
             labelled.append((ident, label, feedback))
         labelled.sort(key=lambda item: _natural_key(item[0]))
         subjects = []
-        for ident, _label, feedback in labelled:
+        for ident, label, feedback in labelled:
             entry = feedback.to_json()
             entry["id"] = ident
             subjects.append(entry)
+            self.messages.extend(_group_lines(label, feedback.merged, feedback.dropped, self))
         self.summary.subjects = subjects
         self.team_rows = team_subjects_context(
             self.framework, [(label, feedback) for _ident, label, feedback in labelled]
@@ -180,6 +183,27 @@ def _origin(record: ScoredResponse) -> str:
     """
     where = quote_cell(record.source)
     return where if record.row is None else f"{where}, row {record.row}"
+
+
+def _group_lines(
+    label: str, merged: list[str], dropped: list[str], feedback: RaterFeedback
+) -> list[str]:
+    """What the terminal is told about a subject's groups too small to show alone."""
+    from lpc_assess.reports.subject import GROUP_LABELS
+
+    def names(groups: list[str]) -> str:
+        return ", ".join(GROUP_LABELS.get(g, g).lower() for g in groups)
+
+    lines = []
+    fewer = f"fewer than {feedback.min_raters} raters"
+    if merged:
+        lines.append(f"360 {label}: {names(merged)} had {fewer}: counted with all others")
+    if dropped:
+        lines.append(
+            f"360 {label}: {names(dropped)} had {fewer} even counted with others: "
+            "left out of every report"
+        )
+    return lines
 
 
 def _natural_key(text: str) -> list[Any]:

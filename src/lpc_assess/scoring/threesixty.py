@@ -156,6 +156,9 @@ class SubjectFeedback:
             "others": {"n": self.others.n, "themes": self.others.themes},
             "blind_spots": self.blind_spots,
             "hidden_strengths": self.hidden_strengths,
+            # Groups too small to show alone: counted with all others, or left out.
+            "merged": list(self.merged),
+            "left_out": list(self.dropped),
         }
 
 

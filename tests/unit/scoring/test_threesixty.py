@@ -110,6 +110,8 @@ def test_others_pools_raters_not_group_means(mini: Framework) -> None:
         "others": {"n": 4, "themes": {"alpha": 75.0}},
         "blind_spots": [],
         "hidden_strengths": [],
+        "merged": [],
+        "left_out": [],
     }
 
 
