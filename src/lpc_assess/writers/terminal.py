@@ -128,6 +128,15 @@ def framework_tree(framework: Framework) -> Tree:
         for indicator in theme.indicators:
             reverse = " [reverse-keyed]" if indicator.reverse else ""
             branch.add(f"{safe(indicator.id)}: {safe(indicator.statement)}{safe(reverse)}")
+    facets = framework.facets
+    if facets is not None:
+        points = ", ".join(f"{k} {v}" for k, v in sorted(facets.scale.labels.items()))
+        branch = tree.add(
+            f"[bold]facets[/], asked after each theme (scale: {safe(points)}; "
+            f"a side is high from {facets.threshold:g}%)"
+        )
+        for item in facets.items:
+            branch.add(f"{safe(item.id)} ({safe(item.side)}): {safe(item.prompt)}")
     return tree
 
 
