@@ -18,6 +18,7 @@ from lpc_assess import __version__
 from lpc_assess.cli_options import (
     AllowMissingOption,
     AnalysisFormat,
+    AnalysisFormatOption,
     BlankFormat,
     DiagnosticFormat,
     DocumentFormat,
@@ -30,12 +31,15 @@ from lpc_assess.cli_options import (
     NameColumnOption,
     OutputFormat,
     ProgressFormat,
+    ProgressFormatOption,
     RelationshipColumnOption,
     ReportFormat,
+    ReportFormatOption,
     SchemaKind,
     SheetOption,
     SubjectColumnOption,
     at_least_one,
+    format_for,
 )
 from lpc_assess.commands.result import CommandResult
 from lpc_assess.writers.terminal import say, write_out
@@ -233,14 +237,7 @@ def report(
         Path, typer.Argument(metavar="ANSWERS", help="An answers file (YAML or JSON).")
     ],
     framework: FrameworkOption = None,
-    fmt: Annotated[
-        ReportFormat,
-        typer.Option(
-            "--format",
-            metavar="md|html|json|pdf",
-            help="md, html, json or pdf (pdf needs the pdf extra).",
-        ),
-    ] = ReportFormat.md,
+    fmt: ReportFormatOption = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout."),
@@ -266,7 +263,7 @@ def report(
     result = run_report(
         answers=answers,
         framework=framework,
-        fmt=fmt.value,
+        fmt=format_for(fmt, output, ReportFormat),
         output=output,
         compare=compare,
         template=template,
@@ -417,14 +414,7 @@ def analyse(
         typer.Argument(metavar="INPUT...", help="Answers files, folders of them, and CSV exports."),
     ],
     framework: FrameworkOption = None,
-    fmt: Annotated[
-        AnalysisFormat,
-        typer.Option(
-            "--format",
-            metavar="md|html|json|github",
-            help="md, html, json, or github (the flags as annotations on the theme files).",
-        ),
-    ] = AnalysisFormat.md,
+    fmt: AnalysisFormatOption = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout."),
@@ -450,7 +440,7 @@ def analyse(
     options = AnalyseOptions(
         inputs=list(inputs),
         framework=framework,
-        fmt=fmt.value,
+        fmt=format_for(fmt, output, AnalysisFormat),
         output=output,
         encoding=encoding,
         mapping=mapping,
@@ -487,10 +477,7 @@ def progress(
             help="How a person is found in both rounds (trimmed, any case): id, email or name.",
         ),
     ] = MatchKey.id,
-    fmt: Annotated[
-        ProgressFormat,
-        typer.Option("--format", metavar="md|html|json|pdf", help="md, html, json or pdf."),
-    ] = ProgressFormat.md,
+    fmt: ProgressFormatOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -520,7 +507,7 @@ def progress(
         after=after,
         framework=framework,
         match=match.value,
-        fmt=fmt.value,
+        fmt=format_for(fmt, output, ProgressFormat),
         output=output,
         encoding=encoding,
         mapping=mapping,

@@ -185,3 +185,62 @@ class ProgressFormat(str, Enum):
     html = "html"
     json = "json"
     pdf = "pdf"
+
+
+ReportFormatOption = Annotated[
+    ReportFormat | None,
+    typer.Option(
+        "--format",
+        metavar="md|html|json|pdf",
+        help="md, html, json or pdf (pdf needs the pdf extra). "
+        "Default: from the --output name (.html, .json, .pdf), else md.",
+    ),
+]
+
+AnalysisFormatOption = Annotated[
+    AnalysisFormat | None,
+    typer.Option(
+        "--format",
+        metavar="md|html|json|github",
+        help="md, html, json, or github (the flags as annotations on the theme files). "
+        "Default: from the --output name, else md.",
+    ),
+]
+
+ProgressFormatOption = Annotated[
+    ProgressFormat | None,
+    typer.Option(
+        "--format",
+        metavar="md|html|json|pdf",
+        help="md, html, json or pdf. Default: from the --output name, else md.",
+    ),
+]
+
+
+SUFFIX_FORMATS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".pdf": "pdf",
+}
+
+
+def format_for(given: Enum | None, output: Path | None, choices: type[Enum]) -> str:
+    """The output format: --format, else what the --output name says, else md.
+
+    `report me.yaml -o me.html` writes HTML. A name that says one format and a
+    --format that says another (`-o me.html --format md`) is a usage error.
+    """
+    named = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    allowed = {choice.value for choice in choices}
+    if given is None:
+        return named if named is not None and named in allowed else "md"
+    if named is not None and named != given.value and output is not None:
+        raise typer.BadParameter(
+            f"{output} ends in {output.suffix} but --format is {given.value}: "
+            f"give --format {named}, or another file name",
+            param_hint="'--output'",
+        )
+    return str(given.value)

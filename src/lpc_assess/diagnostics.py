@@ -51,6 +51,8 @@ class Diagnostic:
 
     def text(self) -> str:
         if self.row is not None or self.column is not None:
+            if self.severity == "warning":  # a row left out says so; a row kept, why not
+                return f"{self.where}: warning[{self.code}]: {self.message}"
             return f"{self.where}: {self.message}"
         return f"{self.where}: {self.severity}[{self.code}]: {self.message}"
 

@@ -591,11 +591,12 @@ def test_a_rater_who_submits_twice_is_counted_once(tmp_path: Path) -> None:
     assert code == 1, stderr  # something was left out
     lines = stderr.splitlines()
     assert (
-        f'{shown(DUPLICATE_PEER)}: row 5: "sam" was already rated by this rater (row 3): one '
-        in ("\n".join(lines))
+        f'{shown(DUPLICATE_PEER)}: row 5: warning[duplicate-rater]: "sam" was already rated '
+        "by this rater (row 3): one " in ("\n".join(lines))
     )
     assert any(
-        line.startswith(f'{shown(DUPLICATE_PEER)}: row 10: "kim" was already') for line in lines
+        line.startswith(f'{shown(DUPLICATE_PEER)}: row 10: warning[duplicate-rater]: "kim" was')
+        for line in lines
     )
     assert lines[-1] == (
         "scored 2 response(s) and 5 360 rating(s) of others from 1 input(s); 2 rejected"

@@ -141,7 +141,20 @@ def test_a_forms_export_and_a_folder_in_one_run(tmp_path: Path) -> None:
             "code": "not-an-answer",
             "message": '"Somtimes" is not an answer: use a number 1..5 or a label (Not yet, '
             "Rarely, Sometimes, Often, Consistently) (did you mean 'Sometimes'?)",
-        }
+        },
+        # Alex Smith and Bea Jones are in the folder and in the export: said, both counted.
+        *(
+            {
+                "source": str(MS_FORMS),
+                "row": row,
+                "column": None,
+                "severity": "warning",
+                "code": "duplicate-person",
+                "message": f"the same name as {TEAM / first}: both are counted; if they are "
+                "one person, remove one of the two",
+            }
+            for row, first in ((2, "alex.yaml"), (3, "bea.json"))
+        ),
     ]
     # The scores file and the summary agree (the file's percents have at most 2 decimals).
     being = [r["being_percent"] for r in rows if r["being_percent"]]
@@ -222,7 +235,9 @@ def test_csv_options_through_the_command_line(tmp_path: Path) -> None:
     code, _, stderr = batch(CSV_DATA / "limesurvey-codes.csv", "--summary", summary)
     assert code == 1
     assert "no column matches a statement" in stderr and "use --map" in stderr
-    assert stderr.splitlines()[-1] == "nothing to score: no response was accepted (1 rejected)"
+    assert stderr.splitlines()[-1] == (
+        "nothing to score: no response was accepted (1 rejected); nothing was written"
+    )
     assert not summary.exists()
     code, _, stderr = batch(
         CSV_DATA / "limesurvey-codes.csv",

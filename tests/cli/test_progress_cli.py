@@ -370,7 +370,7 @@ def test_forms_exports_matched_by_email() -> None:
     # only before; hal only after.
     assert (data["matched"], data["only_before"], data["only_after"]) == (4, 2, 1)
     check_all(data, before, after)
-    assert "forms-before.csv: row 7: warning: the same e-mail as row 2" in err
+    assert "forms-before.csv: row 7: warning[duplicate-person]: the same e-mail as row 2" in err
     assert "forms-before.csv: warning[no-match-key]: 1 response(s) have no e-mail" in err
     assert "forms-after.csv: row 7, column" in err
     entries = {(e["source"], e["row"], e["code"]) for e in data["errors"]}

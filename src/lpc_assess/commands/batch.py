@@ -23,6 +23,7 @@ from lpc_assess.commands.result import CommandResult
 from lpc_assess.diagnostics import Diagnostic, InputError, redacted, summary_entry
 from lpc_assess.inputs.sources import expand_inputs
 from lpc_assess.pipeline.anonymise import Anonymiser
+from lpc_assess.pipeline.identity import PeopleSeen
 from lpc_assess.pipeline.people import PeopleTable
 from lpc_assess.pipeline.person_reports import PersonReports
 from lpc_assess.pipeline.raters import RaterFeedback
@@ -103,6 +104,7 @@ class BatchRun:
         self.problem_count = 0
         self.inputs = 0
         self.people = PeopleTable(anonymised=options.anonymise)
+        self.seen = PeopleSeen()
         self.scores: ScoresWriter | None = None
         self.reports: PersonReports | None = None
         self.raters: RaterFeedback | None = None
@@ -158,6 +160,7 @@ class BatchRun:
                     reports=self.reports,
                 )
             chunk = self.raters.add(chunk, self.reject)  # without what one rater sent twice
+            self.seen.rated(chunk)
             own = chunk.own_responses()
             others = len(chunk) - len(own)
             self.scored_rows += others
@@ -166,6 +169,8 @@ class BatchRun:
                 return
             chunk = own
         self.scored_rows += len(chunk)
+        for problem in self.seen.add(chunk):
+            self.problem(problem)
         if self.anonymiser is not None:
             self.anonymiser.hold(chunk)  # released shuffled and aliased by finish()
             return
@@ -202,6 +207,9 @@ class BatchRun:
                     self.accept(item)
             for problem in source.problems:  # warnings: complete once the rows are read
                 self.problem(problem)
+            numbered = self.seen.numbered(display_path(path))
+            if numbered is not None:
+                self.problem(numbered)
         except InputError as exc:
             self.reject(exc.diagnostics)
             from lpc_assess.writers.progress import file_size
@@ -426,9 +434,11 @@ def _conclude(run: BatchRun) -> BatchResult:
     for line in written:
         say(line)
     if nothing:
+        asked = [o for o in (options.out_dir, options.summary, options.scores) if o is not None]
         say(
             "nothing to score: no response was accepted"
             + (f" ({summary.rejected} rejected)" if summary.rejected else "")
+            + ("; nothing was written" if asked else "")
         )
         result.exit_code = 1
         return result

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from lpc_assess.commands.batch import UsageError, spreadsheet_options
 from lpc_assess.commands.result import CommandResult
-from lpc_assess.diagnostics import InputError, redacted, row_problem
+from lpc_assess.diagnostics import InputError, row_problem
 from lpc_assess.pipeline.cohort import KEY_WORDS, Cohort
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ def run_progress(
         framework = load_framework(options.framework)
         csv_options = spreadsheet_options(options, framework)
     except InputError as exc:
-        return ProgressResult(1, [redacted(d).text() for d in exc.diagnostics])
+        return ProgressResult(1, [d.text() for d in exc.diagnostics])
     key_columns = None
     if options.match == "email":
         # --id-column names the e-mail column when an export calls it something else.

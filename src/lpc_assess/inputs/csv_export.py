@@ -21,6 +21,7 @@ from lpc_assess.inputs.csv_text import (
     DELIMITERS,
     MAX_CELL,
     Records,
+    RowTooLarge,
     check_file,
     read_head,
     sniff_delimiter,
@@ -56,10 +57,12 @@ class _CsvRows:
     def read_into(self, rows: list[list[str]], count: int) -> None:
         try:
             self._records.read_into(rows, count)
+        except RowTooLarge as exc:
+            raise UnreadableRow(str(exc), exc.code, resumable=exc.resumable) from None
         except csv.Error as exc:
             reason = str(exc)
             if "field larger" in reason:
-                reason = f"a cell is over the {MAX_CELL:,}-byte limit"
+                reason = f"a cell is over the {MAX_CELL:,}-character limit"
             elif "unexpected end of data" in reason:
                 reason = "the file ends inside a quoted cell (a quote is not closed)"
             raise UnreadableRow(reason) from None
@@ -113,8 +116,11 @@ class CsvExport(Table):
 
         Rows are numbered as a spreadsheet shows them (the header is row 1, a
         cell with line breaks is still one row). `on_progress` gets the bytes
-        read so far after each chunk. A row the CSV reader cannot parse (a
-        quote never closed, a cell over 1 MiB) ends the file with one problem.
+        read so far after each chunk. A row over the limits (`MAX_CELL`
+        characters, `MAX_CELLS` cells) is rejected alone, in bounded memory,
+        when it is a line without quotes; a row the CSV reader cannot parse (a
+        quote never closed, an over-long quoted cell) ends the file with one
+        problem.
         """
         old_limit = csv.field_size_limit(MAX_CELL)
         try:
@@ -124,7 +130,7 @@ class CsvExport(Table):
                 try:
                     reader.read_into([], self.header_rows)  # already read and matched
                 except UnreadableRow as exc:
-                    yield self._unreadable(str(exc), 1)
+                    yield self._unreadable(UnreadableRow(str(exc), exc.code), 1)
                     return
                 yield from self.stream(
                     reader,

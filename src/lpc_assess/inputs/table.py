@@ -36,14 +36,27 @@ CHUNK_ROWS = 256  # rows scored together: enough to amortise, small enough for t
 
 
 class UnreadableRow(Exception):
-    """A reader cannot read its next row, and so none after it; the text says why."""
+    """A reader cannot read its next row; the text says why, `code` is the diagnostic's.
+
+    `resumable`: the reader found where the row ends, so only this row is lost
+    and the rows after it can still be read (a CSV row over the limits, on a
+    line of its own). Otherwise none after it can be read.
+    """
+
+    def __init__(
+        self, reason: str, code: str = "unreadable-row", *, resumable: bool = False
+    ) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.resumable = resumable
 
 
 class RowReader(Protocol):
     """The rows of a table below its header, as lists of cell text."""
 
     def read_into(self, rows: list[list[str]], count: int) -> None:
-        """Append up to `count` rows (fewer at the end); UnreadableRow after the good ones."""
+        """Append up to `count` rows (fewer at the end); UnreadableRow after the good ones
+        (and, when it is resumable, the next call goes on after the bad row)."""
         ...
 
     def position(self) -> int:
@@ -218,9 +231,12 @@ class Table:
     ) -> Iterator[ScoredChunk | RejectedRow]:
         raise NotImplementedError  # each format opens its reader and calls stream()
 
-    def _unreadable(self, reason: str, at: int) -> RejectedRow:
-        message = f"cannot read this row: {reason}; the rest of the file was not read"
-        return RejectedRow(at, [row_problem(self.source, at, None, "unreadable-row", message)])
+    def _unreadable(self, problem: UnreadableRow, at: int) -> RejectedRow:
+        if problem.resumable:
+            message = f"{problem}: this row was left out, the rows after it were read"
+        else:
+            message = f"cannot read this row: {problem}; the rest of the file was not read"
+        return RejectedRow(at, [row_problem(self.source, at, None, problem.code, message)])
 
     def _no_responses(self) -> None:
         if any(p.code == "no-responses" for p in self._problems):
@@ -259,11 +275,15 @@ class Table:
         try:
             reader.read_into(first, 1)
         except UnreadableRow as exc:
-            yield self._unreadable(str(exc), next_row)
-            return
-        if statement_row and first and self._is_statement_row(first[0]):
+            self._seen = True
             row_number += 1
-            first = []
+            yield self._unreadable(exc, row_number)
+            if not exc.resumable:
+                return
+        else:
+            if statement_row and first and self._is_statement_row(first[0]):
+                row_number += 1
+                first = []
         # 360 rater columns need a look at each row: that path is row by row.
         per_row = self.columns.subject is not None or self.columns.relationship is not None
         while True:
@@ -272,7 +292,7 @@ class Table:
             try:  # on an error, the rows read before it are kept
                 reader.read_into(batch, CHUNK_ROWS - len(batch))
             except UnreadableRow as exc:
-                failure = str(exc)
+                failure = exc
             start = row_number + 1
             row_number += len(batch)
             if batch:
@@ -284,8 +304,11 @@ class Table:
                     yield from self._row_by_row(batch, start)
             if failure is not None:
                 self._seen = True
-                yield self._unreadable(failure, row_number + 1)
-                return
+                row_number += 1
+                yield self._unreadable(failure, row_number)
+                if not failure.resumable:
+                    return
+                continue  # the bad row alone is lost: read on after it
             if len(batch) < CHUNK_ROWS:
                 break
             if on_progress is not None:

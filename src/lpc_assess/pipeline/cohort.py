@@ -91,7 +91,10 @@ class Cohort:
     def problem(self, problem: Diagnostic, number: int | None) -> None:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append((number, redacted(problem)))
+            # A row's cell could hold a name; a file's problem (a framework id, the
+            # headers) is about the file, and is shown as it is so that it can be fixed.
+            shown = redacted(problem) if problem.row is not None else problem
+            self.problems.append((number, shown))
 
     def reject(self, problems: list[Diagnostic], number: int | None) -> None:
         self.rejected += 1
@@ -201,8 +204,6 @@ class Cohort:
             f"the same {word} as {self._place(earlier, earlier_row, number)}: this later "
             "response counts, the earlier one is left out"
         )
-        if row is not None:  # a row's line shows no severity of its own
-            message = "warning: " + message
         return Diagnostic(
             self.sources[number - 1], None, None, "warning", "duplicate-person", message, row
         )

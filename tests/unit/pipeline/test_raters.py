@@ -118,7 +118,8 @@ def test_a_duplicate_row_is_refused_with_a_warning_and_not_passed_on(mini: Frame
             "subject counts, so this one is left out",
         ),
     ]
-    assert run.refused[0].text() == f"{source}: row 5: {run.refused[0].message}"
+    shown = run.refused[0].message
+    assert run.refused[0].text() == f"{source}: row 5: warning[duplicate-rater]: {shown}"
     # What goes on to the rest of the batch has every row but the two refused ones.
     [passed] = run.passed_on
     assert passed.source == source
