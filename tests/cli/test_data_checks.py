@@ -88,3 +88,19 @@ def test_anonymised_data_checks_quote_no_cell(tmp_path: Path) -> None:
     text = report + summary.read_text(encoding="utf-8") + result.stderr
     assert "Somtimes" not in text  # the cell's text, a typo here, could be a name
     assert "[cell text hidden]" in report.replace("\\", "")
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_an_overall_mean_over_incomplete_scores_says_so(tmp_path: Path, fmt: str) -> None:
+    """Gil Ross (row 8 of the export) answered one theme only: his overall is incomplete."""
+    out = tmp_path / "out"
+    result = run_cli(
+        "batch", str(TEAM), str(FORMS), "--out-dir", str(out), "--format", fmt
+    )  # fmt: skip
+    assert result.returncode == 1  # row 4 of the export
+    report = (out / f"team.{fmt}").read_text(encoding="utf-8")
+    assert "1 of these overall scores leaves out a theme that had too few answers" in report
+    clean = tmp_path / "clean"
+    run_cli("batch", str(TEAM), "--out-dir", str(clean), "--format", fmt)
+    assert "overall scores leave" not in (clean / f"team.{fmt}").read_text(encoding="utf-8")
+    assert "overall scores leaves" not in (clean / f"team.{fmt}").read_text(encoding="utf-8")

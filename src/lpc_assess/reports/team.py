@@ -206,6 +206,7 @@ def team_context(
             "percent_text": percent_text(overall),
             "band_text": band_text(overall),
             "n": summary.overall_n,
+            "incomplete": summary.overall_incomplete,
             "bands": overall_shares,
         },
         "band_chart": _band_chart(themes, overall_shares, labels) if html else None,

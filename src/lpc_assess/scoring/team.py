@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from operator import itemgetter, mul
+from itertools import repeat
+from operator import attrgetter, contains, itemgetter, mul
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -194,6 +195,9 @@ def _sqrt_fraction(value: Fraction) -> float:
     return math.ldexp(float(root), -(shift // 2))
 
 
+_theme_percent = attrgetter("outcome.percent")
+
+
 class TeamSummary:
     """Team statistics, one scored response at a time, in memory bounded by the framework.
 
@@ -208,6 +212,8 @@ class TeamSummary:
         self.rejected = 0
         self.errors: list[dict[str, Any]] = []
         self.errors_omitted = 0
+        # Responses whose overall score leaves out a theme without enough answers.
+        self.overall_incomplete = 0
         # Per input, the columns that were not read: {"source", "columns"} (docs/commands.md).
         self.ignored_columns: list[dict[str, Any]] = []
         # One entry per 360 subject, as docs/360-feedback.md shows; filled by the 360 step.
@@ -228,6 +234,11 @@ class TeamSummary:
         for counter, column in zip(self._counts, chunk.patterns, strict=True):
             counter.update(column)
         self._overall_counts.update(chunk.overall.cells)
+        # Overall scores from only some themes (a theme with too few answers): said in the
+        # report, since the team's overall mean then mixes scores over different themes.
+        percents = [map(_theme_percent, column) for column in chunk.patterns]
+        gaps = sum(map(contains, zip(*percents, strict=True), repeat(None)))
+        self.overall_incomplete += gaps - chunk.overall.percents.count(None)
         self._fold_large()
 
     def finish(self) -> None:
