@@ -47,6 +47,25 @@ def test_all_problems_of_all_files_in_one_run() -> None:
     assert folders == expected
 
 
+def test_a_mistake_in_framework_yaml_does_not_hide_the_theme_files(tmp_path: Path) -> None:
+    folder = tmp_path / "fw"
+    shutil.copytree(BUILTIN, folder)
+    main = folder / "framework.yaml"
+    main.write_text(
+        main.read_text(encoding="utf-8").replace('version: "1.0"', "version: 1.0"),
+        encoding="utf-8",
+    )
+    being = folder / "being.yaml"
+    text = being.read_text(encoding="utf-8")
+    being.write_text(text.replace("statement:", "statment:", 1), encoding="utf-8")
+    result = run_cli("validate", str(folder))
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if "error[" in line]
+    codes = [line.split("error[")[1].split("]")[0] for line in lines]
+    assert sorted(codes) == ["missing-key", "unknown-key", "wrong-type"]
+    assert "being.yaml" in result.stdout and "framework.yaml" in result.stdout
+
+
 def test_warnings_pass_unless_strict() -> None:
     folder = DATA / "invalid" / "warn-no-actions"
     loose = runner.invoke(app, ["validate", str(folder)])

@@ -200,6 +200,12 @@ def check_framework(path: Path) -> FrameworkCheck:
         return FrameworkCheck(shown, None, exc.diagnostics)
     spec, problems = validate_model(FrameworkFile, doc.data, doc)
     if spec is None:
+        # framework.yaml has a mistake of its own; its theme files are still checked, so
+        # that one run lists theirs too (docs/framework-format.md).
+        listed = doc.data.get("themes") if isinstance(doc.data, dict) else None
+        for i, entry in enumerate(listed if isinstance(listed, list) else []):
+            if isinstance(entry, str):
+                _load_theme_file(entry, file.parent, doc, ("themes", i), problems)
         return FrameworkCheck(shown, None, problems)
     diagnostics: list[Diagnostic] = []
     placed, unloaded = _resolve_themes(spec, doc, file.parent, diagnostics)
