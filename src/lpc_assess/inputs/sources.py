@@ -52,6 +52,11 @@ def open_source(
     from lpc_assess.inputs.reading import display_path
 
     suffix = path.suffix.lower()
+    from lpc_assess.inputs.own_output import OwnOutput, written_by_us
+
+    what = written_by_us(path)
+    if what is not None:
+        return OwnOutput(display_path(path), what, path.stat().st_size)
     if suffix in ANSWERS_SUFFIXES:
         from lpc_assess.inputs.answers_file import AnswersFile
 
