@@ -409,6 +409,7 @@ def person_context(
             "divisor": overall_divisor,
             "weighted": weighted,
             "text_bar": text_bar(score.overall_percent),
+            **_overall_change(score, earlier_score if comparing else None, comparing),
         },
         "highest": highest,
         "lowest": lowest,
@@ -470,6 +471,26 @@ def person_json(
         else {"earlier": earlier, "themes": dict(comparison)},
         "facets": facets_json(framework, response.facets),
     }
+
+
+def _overall_change(
+    score: ResponseScore, earlier: ResponseScore | None, comparing: bool
+) -> dict[str, str | None]:
+    """The overall row's Earlier and Change cells: a change only between complete scores."""
+    if not comparing:
+        return {"earlier_percent_text": None, "change_text": None}
+    if earlier is None:
+        return {"earlier_percent_text": "", "change_text": ""}
+    before = percent_text(earlier.overall_percent)
+    if score.overall_percent is None:
+        words = "no score now"
+    elif earlier.overall_percent is None:
+        words = "no earlier score"
+    elif not (score.complete and earlier.complete):
+        words = "not comparable: a theme is missing"
+    else:
+        words = change_text(score.overall_percent - earlier.overall_percent)
+    return {"earlier_percent_text": before, "change_text": words}
 
 
 def render_person(
