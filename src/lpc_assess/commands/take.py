@@ -299,10 +299,7 @@ class TakeSession:
             say = self.prompt.say
             say()
             stopped = "Saved" if outcome is Outcome.QUIT else "Stopped and saved"
-            say(
-                f"{stopped}: {questionnaire.answered} of {questionnaire.total} answered, "
-                f"in {self.path}."
-            )
+            say(f"{stopped}: {questionnaire.progress_text}, in {self.path}.")
             say(f"To carry on, run: {self.command}", wrap=False)
             return EXIT_OK if outcome is Outcome.QUIT else EXIT_INTERRUPTED
         return self._finish()
@@ -445,7 +442,7 @@ class TakeSession:
         if resuming:
             say()
             say(
-                f"Resuming: {questionnaire.answered} of {questionnaire.total} answered.",
+                f"Resuming: {questionnaire.progress_text}.",
                 style="bold",
             )
 

@@ -115,9 +115,26 @@ class Questionnaire:
     # --- where we are ------------------------------------------------------------------
 
     @property
-    def answered(self) -> int:
+    def replied(self) -> int:
+        """Statements answered or skipped: where the questionnaire has got to."""
         ids = set(self.framework.indicator_ids)
         return sum(1 for key in self.response.answers if key in ids)
+
+    @property
+    def answered(self) -> int:
+        """Statements answered (a skip is not an answer)."""
+        ids = set(self.framework.indicator_ids)
+        return sum(
+            1 for key, value in self.response.answers.items() if key in ids and value is not None
+        )
+
+    @property
+    def progress_text(self) -> str:
+        """`7 of 24 answered`, and how many were skipped, when any were."""
+        skipped = self.replied - self.answered
+        return f"{self.answered} of {self.total} answered" + (
+            f", {skipped} skipped" if skipped else ""
+        )
 
     @property
     def total(self) -> int:
@@ -135,7 +152,7 @@ class Questionnaire:
                     and before.kind == "reflection"
                     and before.theme
                     and before.theme.id not in self.response.notes
-                    and self.answered
+                    and self.replied
                 ):
                     return i - 1
                 return i
@@ -237,7 +254,8 @@ class Questionnaire:
         say()
         say(
             f"{theme.title} · {step.number} of {len(theme.indicators)} · "
-            f"{self.answered}/{self.total} answered",
+            f"{self.answered}/{self.total} answered"
+            + (f", {self.replied - self.answered} skipped" if self.replied > self.answered else ""),
             style="bold",
         )
         say(indicator.statement)

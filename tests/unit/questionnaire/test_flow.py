@@ -294,6 +294,15 @@ def test_skip_where_the_framework_offers_it(builtin: Framework, here: Path) -> N
     assert saved()["answers"] == {ids[0]: "skip", ids[1]: "skip", ids[2]: "skip", ids[3]: 4}
 
 
+def test_a_skip_is_not_counted_as_answered(builtin: Framework, here: Path) -> None:
+    code, prompt = take(["4", "s", "3", "q"])
+    assert code == 0
+    text = prompt.transcript
+    # After "4", "s": 1 answered and 1 skipped; the third statement's heading says so.
+    assert "3 of 6 · 1/24 answered, 1 skipped" in text
+    assert "2 of 24 answered, 1 skipped" in text  # the line when stopping
+
+
 def test_skip_where_the_framework_has_no_skip_answer(small: Framework, here: Path) -> None:
     code, prompt = take(["s", "skip", "2", "q"], framework=str(NO_SKIP))
     assert code == 0
