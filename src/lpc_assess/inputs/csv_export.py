@@ -175,6 +175,8 @@ def open_export(
         found = len(columns.indicators) if isinstance(columns, _Columns) else 0
         if best is None or (found, -rank) > (best[0], best[1]):
             best = (found, -rank, delimiter, columns, header_rows)
+        if found == len(framework.indicators):
+            break  # every statement found: another delimiter could only tie, and lose the tie
     assert best is not None
     _, _, delimiter, chosen, header_rows = best
     if isinstance(chosen, InputError):

@@ -21,7 +21,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import compress, repeat
-from operator import attrgetter, getitem, not_, truediv
+from operator import attrgetter, getitem, is_, truediv
 from typing import TYPE_CHECKING, TypeVar
 
 from lpc_assess.scoring.person import _BAND_DIGITS as BAND_DIGITS
@@ -65,9 +65,11 @@ class ThemePattern:
 
     `values` and `keyed` follow the theme's indicator order; None is unanswered.
     `total` is the sum of keyed values when every indicator is answered (the
-    listwise case that Cronbach's alpha uses), else None. `scored` and
-    `weighted` are the outcome's, copied so that a
-    column of patterns is read at C speed without a step through `outcome`.
+    listwise case that Cronbach's alpha uses), else None. `scored` says whether
+    the theme has a score; `term` is the outcome's term of the overall score,
+    weight x percent, or NaN when the theme is not scored (so that a sum with it
+    is NaN): both copied so that a column of patterns is read at C speed
+    without a step through `outcome`.
     """
 
     __slots__ = (
@@ -77,7 +79,7 @@ class ThemePattern:
         "total",
         "outcome",
         "scored",
-        "weighted",
+        "term",
     )
 
     def __init__(
@@ -94,7 +96,7 @@ class ThemePattern:
         self.total = total
         self.outcome = outcome
         self.scored = outcome.percent is not None
-        self.weighted = outcome.weighted
+        self.term = outcome.weighted if self.scored else math.nan
 
 
 class OverallCell:
@@ -131,10 +133,7 @@ class OverallOutcome(OverallCell):
 _outcomes_of = attrgetter("outcome")
 
 
-_weighted_of = attrgetter("weighted")
-
-
-_scored_of = attrgetter("scored")
+_term_of = attrgetter("term")
 
 
 _percent_of = attrgetter("percent")
@@ -199,6 +198,20 @@ class Memo(dict[K, V]):
         return value
 
 
+# Stands, in a column of overall cells, for a response with an unscored theme.
+_PARTIAL = OverallCell(None, None)
+
+
+class _Cells(Memo[float | None, OverallCell]):
+    """Overall percent -> its shared cell; NaN (a sum with an unscored theme's term) ->
+    `_PARTIAL`, never kept (each NaN is a key of its own)."""
+
+    def __missing__(self, key: float | None) -> OverallCell:
+        if key != key:
+            return _PARTIAL
+        return super().__missing__(key)
+
+
 class CompiledScorer:
     """Scores responses for one framework through capped memo tables.
 
@@ -238,7 +251,7 @@ class CompiledScorer:
         ]
         self.overalls: Memo[tuple[ThemeOutcome, ...], OverallOutcome] = Memo(self._make_overall)
         # Overall percent -> its shared cell (percents repeat: theme means are few).
-        self.cells: Memo[float | None, OverallCell] = Memo(self._make_cell)
+        self.cells: Memo[float | None, OverallCell] = _Cells(self._make_cell)
 
     def pattern(self, theme_index: int, values: tuple[int | None, ...]) -> ThemePattern:
         """The shared pattern for raw `values` (on the scale, or None) of one theme."""
@@ -306,19 +319,16 @@ class CompiledScorer:
         `_make_overall`, divided by the sum of the theme weights, and the
         percent then finds its shared cell (with its band) in a memo
         table. That is right for a response whose every theme is scored; the
-        few others are then redone one by one through `overall()`.
+        others, whose sum is NaN (an unscored theme's term is NaN), are then
+        redone one by one through `overall()`.
         """
-        sums = map(math.fsum, zip(*[map(_weighted_of, c) for c in patterns], strict=True))
-        # Every theme scored (the usual case): divided by the sum of all theme weights.
+        sums = map(math.fsum, zip(*[map(_term_of, c) for c in patterns], strict=True))
         cells: list[OverallCell] = list(
             map(self.cells.__getitem__, map(truediv, sums, repeat(self._all_weights)))
         )
-        unscored: set[int] = set()
-        for column in patterns:
-            if not all(map(_scored_of, column)):
-                unscored.update(compress(range(len(column)), map(not_, map(_scored_of, column))))
-        for at in unscored:  # the few others, one by one (a memo of theme outcomes)
-            cells[at] = self.overall([column[at] for column in patterns])
+        if _PARTIAL in cells:  # the few others, one by one (a memo of theme outcomes)
+            for at in compress(range(len(cells)), map(is_, cells, repeat(_PARTIAL))):
+                cells[at] = self.overall([column[at] for column in patterns])
         return OverallColumns(cells, patterns)
 
     def score_answers(

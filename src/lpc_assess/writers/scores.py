@@ -45,7 +45,8 @@ _FORMULA_STARTS = tuple(sorted(_FORMULA_START))
 _QUOTED_IF = '",\r\n'  # as _NEEDS_QUOTES
 
 
-_AFTER_NUL = tuple("\x00" + c for c in _FORMULA_STARTS)  # a cell's start, in joined cells
+# A formula's first character at a cell's start, in cells joined with NUL (after the first).
+_AFTER_NUL = re.compile("\x00[" + re.escape("".join(_FORMULA_STARTS)) + "]")
 
 
 _outcome_of = attrgetter("outcome")
@@ -193,7 +194,9 @@ def _safe_cells(cells: list[str]) -> list[str]:
     """`csv_cell` of each cell. Most ids and names need nothing, so the column is
     checked at once, and only the cells that need it are changed."""
     joined = "\x00".join(cells)  # no cell holds a NUL: CSV exports with one are refused
-    formula = joined.startswith(_FORMULA_STARTS) or any(s in joined for s in _AFTER_NUL)
+    # One search for a NUL and what follows it: NULs separate every cell, so six substring
+    # searches, one per character, would each stop at every cell.
+    formula = joined.startswith(_FORMULA_STARTS) or _AFTER_NUL.search(joined) is not None
     # Substring searches: much faster than a regular expression over the whole column.
     quotes = [char for char in _QUOTED_IF if char in joined]
     if not (formula or quotes):
