@@ -150,8 +150,8 @@ def test_a_forms_export_and_a_folder_in_one_run(tmp_path: Path) -> None:
                 "column": None,
                 "severity": "warning",
                 "code": "duplicate-person",
-                "message": f"the same name as {TEAM / first}: both are counted; if they are "
-                "one person, remove one of the two",
+                "message": f"the same name as in {TEAM / first}: both are counted; if they "
+                "are one person, remove one of the two",
             }
             for row, first in ((2, "alex.yaml"), (3, "bea.json"))
         ),

@@ -22,10 +22,20 @@ def test_the_same_export_twice_warns_for_every_person(tmp_path: Path) -> None:
     # Six people in the export (row 4 is rejected in both, so it is no one's duplicate).
     assert len(lines) == 6
     assert lines[0] == (
-        f"{copy}: row 2: warning[duplicate-person]: the same name as {SHOWN}, row 2: both are "
+        f"{copy}: row 2: warning[duplicate-person]: the same name as in {SHOWN}: both are "
         "counted; if they are one person, remove one of the two"
     )
     assert "scored 12 response(s) from 2 input(s); 2 rejected" in result.stderr
+
+
+def test_one_name_twice_within_one_export_is_two_people(tmp_path: Path) -> None:
+    """A large team has two Sarah Smiths: rows of one export are not compared by name."""
+    lines = FORMS.read_text(encoding="utf-8-sig").splitlines()
+    twice = tmp_path / "twice.csv"
+    twice.write_text("\n".join([*lines, lines[1].replace("1,", "99,", 1)]) + "\n", "utf-8")
+    result = run_cli("batch", str(twice))
+    assert "duplicate-person" not in result.stderr
+    assert "scored 7 response(s)" in result.stderr
 
 
 def test_different_people_give_no_warning() -> None:

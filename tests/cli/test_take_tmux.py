@@ -337,12 +337,14 @@ def test_quit_with_q_then_paste_the_printed_command(tmp_path: Path) -> None:
 def test_ctrl_c_saves_and_exits_130(terminal: Terminal) -> None:
     terminal.start("take", "--answers", "c.yaml")
     name(terminal)
-    for k, value in enumerate(["3", "s", "2"]):
-        answer(terminal, k, value)
-    terminal.wait_for_prompt("· 3/24 answered", "Your answer (")
+    # A skip is not an answer: the progress line counts it apart.
+    for shown, value in [("0/24 answered", "3"), ("1/24 answered", "s"), ("1/24 answered, 1", "2")]:
+        terminal.wait_for_prompt(f"· {shown}", "Your answer (")
+        terminal.type(value)
+    terminal.wait_for_prompt("· 2/24 answered, 1 skipped", "Your answer (")
     terminal.tmux("send-keys", "-t", terminal.session, "C-c")
     screen = terminal.wait_for("-m lpc_assess take --answers c.yaml")
-    assert "Stopped and saved: 3 of 24 answered, in c.yaml." in screen
+    assert "Stopped and saved: 2 of 24 answered, 1 skipped, in c.yaml." in screen
     assert "Traceback" not in screen and "KeyboardInterrupt" not in screen
     assert terminal.status() == 130
     data = load(terminal.cwd / "c.yaml")

@@ -177,7 +177,9 @@ def test_a_statement_without_a_column(tmp_path: Path, default: Framework, kind: 
     summary = tmp_path / "s.json"
     code, _, stderr = batch(export, "--summary", summary)
     assert code == 1
-    assert stderr.splitlines()[-1] == "nothing to score: no response was accepted (1 rejected)"
+    assert stderr.splitlines()[-1] == (
+        "nothing to score: no response was accepted (1 rejected); nothing was written"
+    )
     first = stderr.splitlines()[0]
     assert first.startswith(
         f"{export}: error[missing-column]: no column for statement {missing.id!r} ("

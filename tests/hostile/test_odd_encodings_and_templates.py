@@ -98,3 +98,20 @@ def test_a_template_link_inside_the_folder_is_followed(tmp_path: Path) -> None:
     result = run_cli("report", str(ALEX), "--template", str(folder))
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Hello Alex Smith\n"
+
+
+def test_a_lone_surrogate_from_utf7_rejects_only_its_row(tmp_path: Path) -> None:
+    """utf-7 can decode `+2D0-` to U+D83D alone: that row is left out, the next one scored."""
+    header, first = FORMS.read_text(encoding="utf-8-sig").splitlines()[:2]
+    assert "Alex Smith" in first and '"' not in first
+    odd = first.replace("Alex Smith", "Alex +2D0- Smith")
+    other = first.replace("Alex Smith", "Ann Other").replace("alex.smith", "ann.other")
+    export = tmp_path / "u7.csv"
+    export.write_bytes(f"{header}\n{odd}\n{other}\n".encode("ascii"))
+    scores = tmp_path / "scores.csv"
+    result = run_cli("batch", str(export), "--encoding", "utf-7", "--scores", str(scores))
+    assert "internal error" not in result.stderr
+    assert f"{export}: row 2: a cell holds a lone surrogate" in result.stderr
+    assert "scored 1 response(s) from 1 input(s); 1 rejected" in result.stderr
+    assert result.returncode == 1
+    assert "Ann Other" in scores.read_text(encoding="utf-8")

@@ -100,6 +100,9 @@ class CsvExport(Table):
         )
         self.path = path
         self.encoding = encoding
+        # The UTF and single-byte codecs never decode to a lone surrogate; utf-7 and the
+        # escape codecs can (docs/answers-and-imports.md, "Encodings").
+        self.check_surrogates = not _never_surrogates(encoding)
         self.delimiter = delimiter
         self.header_rows = header_rows
         if header_rows == 3:
@@ -142,6 +145,17 @@ class CsvExport(Table):
             csv.field_size_limit(old_limit)
         if on_progress is not None:
             on_progress(self.size)
+
+
+def _never_surrogates(encoding: str) -> bool:
+    import codecs
+
+    name = codecs.lookup(encoding).name
+    return name.startswith(("utf-8", "utf-16", "utf-32")) or name not in SURROGATE_CODECS
+
+
+# Codecs that can decode bytes to a lone surrogate (U+D800..U+DFFF).
+SURROGATE_CODECS = frozenset({"utf-7", "unicode-escape", "raw-unicode-escape"})
 
 
 def open_export(

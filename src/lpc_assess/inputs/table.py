@@ -14,6 +14,7 @@ table. `csv_export.CsvExport` and `workbook.Workbook` are the two formats.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import starmap
@@ -33,6 +34,20 @@ if TYPE_CHECKING:
     from lpc_assess.scoring.facets import FacetRow
 
 CHUNK_ROWS = 256  # rows scored together: enough to amortise, small enough for the CPU cache
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _not_encodable(source: str, row: int) -> Diagnostic:
+    return row_problem(
+        source,
+        row,
+        None,
+        "not-encodable",
+        "a cell holds a lone surrogate, text that cannot be written out again as UTF-8 "
+        "(check --encoding): this row is left out",
+    )
 
 
 class UnreadableRow(Exception):
@@ -141,6 +156,9 @@ class Table:
         allow_missing: bool = False,
         where: str | None = None,
     ) -> None:
+        # True when the encoding can decode to a lone surrogate (utf-7, unicode-escape):
+        # such a cell cannot be written out again, so its row is left out.
+        self.check_surrogates = False
         missing = missing_columns(framework, columns, source, allow_missing)
         if missing and not allow_missing:
             raise InputError(missing)
@@ -296,7 +314,8 @@ class Table:
             start = row_number + 1
             row_number += len(batch)
             if batch:
-                chunk = None if per_row else self._fast(batch, start)
+                odd = self.check_surrogates and _SURROGATE.search("\x00".join(map("".join, batch)))
+                chunk = None if per_row or odd else self._fast(batch, start)
                 if chunk is not None:
                     self._seen = True
                     yield chunk
@@ -388,6 +407,10 @@ class Table:
         lookup = self.decoder.table.__getitem__
         good: list[ScoredResponse] = []
         for row_number, row in enumerate(batch, start):
+            if self.check_surrogates and _SURROGATE.search("".join(row)):
+                self._seen = True
+                yield RejectedRow(row_number, [_not_encodable(self.source, row_number)])
+                continue
             if len(row) != width:
                 if not any(row):
                     continue

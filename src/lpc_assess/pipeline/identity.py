@@ -3,10 +3,10 @@
 Two checks that stop a team's figures being inflated without a word
 (docs/answers-and-imports.md, "The same person twice"):
 
-* the same person's own self-check read twice (the export saved as CSV and as
-  a workbook, or an answers file and a form row for one person) is counted
-  twice in every team figure: each repeat gets a `duplicate-person` warning
-  naming both places. Both are kept: two people can share a name.
+* the same person's own self-check read from two inputs (the export saved as
+  CSV and as a workbook, or an answers file and a form row for one person) is
+  counted twice in every team figure: each repeat gets a `duplicate-person`
+  warning naming both inputs. Both are kept: two people can share a name.
 * Microsoft Forms numbers its responses 1, 2, 3 in a column called ID. In 360
   data that column is taken as the rater's id, and then a rater who answers
   twice cannot be told apart: a `numbered-ids` warning says to name the
@@ -15,7 +15,7 @@ Two checks that stop a team's figures being inflated without a word
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from lpc_assess.diagnostics import Diagnostic
 
@@ -24,36 +24,41 @@ if TYPE_CHECKING:
 
 
 class PeopleSeen:
-    """The people of a batch by name (or by id, without a name), and where each was read."""
+    """Each person's first input, by name (or by id, without a name).
+
+    Only a repeat in another input is warned about: within one export two rows
+    with one name are usually two people (a large team has two Sarah Smiths),
+    and a form sent twice is better caught by its id. The keys are built and
+    compared a chunk at a time with set operations, so the check costs little
+    even at 100,000 responses; it holds one key per person.
+    """
 
     def __init__(self) -> None:
-        self._seen: dict[str, tuple[str, int | None]] = {}
+        self._first: dict[str, str] = {}  # key -> the input it was first read from
         self.rated_rows = 0
         self.numbered_rows = 0
 
     def add(self, chunk: ScoredChunk) -> list[Diagnostic]:
-        """A `duplicate-person` warning for each own response of someone already read."""
-        keys = []
-        for given, name, row in zip(chunk.ids, chunk.names, chunk.rows, strict=True):
-            if name and name.strip():
-                keys.append("name:" + " ".join(name.split()).casefold())
-            elif row is not None and given == f"row-{row}":
-                keys.append("")  # a made-up id names a row, not a person
-            else:
-                keys.append("id:" + " ".join(given.split()).casefold())
-        places = list(zip(keys, chunk.rows, strict=True))
-        if self._seen.keys().isdisjoint(keys) and len(set(keys)) == len(keys):
-            self._seen.update((key, (chunk.source, row)) for key, row in places if key)
-            return []
+        """A `duplicate-person` warning for each own response of someone read from another input."""
+        source = chunk.source
+        names = chunk.names
+        if None not in names:
+            keys = set(map(str.casefold, map(str.strip, cast("list[str]", names))))
+            keys.discard("")
+        else:
+            keys = {key for key in map(_key, chunk.ids, names, chunk.rows) if key}
+        common = keys & self._first.keys()
         problems = []
-        for key, row in places:
-            if not key:
-                continue
-            earlier = self._seen.get(key)
-            if earlier is not None:
-                problems.append(_duplicate(chunk.source, row, earlier, key))
-            else:
-                self._seen[key] = (chunk.source, row)
+        if common:
+            elsewhere = {key for key in common if self._first[key] != source}
+            if elsewhere:
+                rows = zip(chunk.ids, names, chunk.rows, strict=True)
+                for given, name, row in rows:
+                    key = _key(given, name, row)
+                    if key in elsewhere:
+                        by = "name" if name and name.strip() else "id"
+                        problems.append(_duplicate(source, row, self._first[key], by))
+        self._first.update(dict.fromkeys(keys - common, source))
         return problems
 
     def rated(self, chunk: ScoredChunk) -> None:
@@ -82,19 +87,23 @@ class PeopleSeen:
         )
 
 
-def _duplicate(
-    source: str, row: int | None, earlier: tuple[str, int | None], key: str
-) -> Diagnostic:
-    first, first_row = earlier
-    where = first if first_row is None else f"{first}, row {first_row}"
-    by = "name" if key.startswith("name:") else "id"
+def _key(given: str, name: str | None, row: int | None) -> str:
+    """The key a response is known by: its name, else its id; "" for a made-up id."""
+    if name and name.strip():
+        return name.strip().casefold()
+    if row is not None and given == f"row-{row}":
+        return ""  # a made-up id names a row, not a person
+    return given.strip().casefold()
+
+
+def _duplicate(source: str, row: int | None, first: str, by: str) -> Diagnostic:
     return Diagnostic(
         source,
         None,
         None,
         "warning",
         "duplicate-person",
-        f"the same {by} as {where}: both are counted; if they are one person, "
+        f"the same {by} as in {first}: both are counted; if they are one person, "
         "remove one of the two",
         row,
     )
