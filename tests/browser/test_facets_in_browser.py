@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.browser import page_checks
-from tests.browser.conftest import AXE, CHROMIUM, FLAGS, require
+from tests.browser.conftest import AXE
 from tests.conftest import DATA, run_cli
 
 pytestmark = pytest.mark.slow
@@ -30,15 +30,9 @@ THEMES = ("being", "relating-and-communicating", "leading-and-visioning", "deliv
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    require(Path(CHROMIUM).exists(), f"Chromium ({CHROMIUM}: apt-get install chromium)")
-    require(AXE.is_file(), f"axe-core ({AXE}: pip install -e '.[test]', or make test)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
+def chromium(browser: Any) -> Any:
+    """The session's Chromium (tests/browser/conftest.py): one Playwright for every module."""
+    return browser
 
 
 def _run(*args: str) -> None:
