@@ -61,6 +61,7 @@ def test_every_loss_is_in_the_summary_and_the_data_checks(tmp_path: Path, fmt: s
     report = (out / f"team.{fmt}").read_text(encoding="utf-8")
     assert "Data checks" in report
     assert "not-an-answer" in report and "row 4" in report
+    assert "Chris O" in report[report.rindex("Data checks") :]  # the rejected row's person
     assert "Statements without a column" in report
     assert "Columns not read" in report and "Email" in report
     # The statement that had no column is named in the report.
@@ -87,6 +88,7 @@ def test_anonymised_data_checks_quote_no_cell(tmp_path: Path) -> None:
     report = (out / "team.md").read_text(encoding="utf-8")
     text = report + summary.read_text(encoding="utf-8") + result.stderr
     assert "Somtimes" not in text  # the cell's text, a typo here, could be a name
+    assert "Neil" not in report  # nor the rejected row's person
     assert "[cell text hidden]" in report.replace("\\", "")
 
 

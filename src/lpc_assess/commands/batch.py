@@ -105,6 +105,8 @@ class BatchRun:
         self.inputs = 0
         self.people = PeopleTable(anonymised=options.anonymise)
         self.seen = PeopleSeen()
+        # The names of rejected rows, for the team report's Data checks (never anonymised).
+        self.names: dict[tuple[str, int], str] = {}
         self.scores: ScoresWriter | None = None
         self.reports: PersonReports | None = None
         self.raters: RaterFeedback | None = None
@@ -203,6 +205,8 @@ class BatchRun:
             for item in source.chunks(progress):
                 if isinstance(item, RejectedRow):
                     self.reject(item.problems)
+                    if item.name and self.anonymiser is None and len(self.names) < MAX_PROBLEMS:
+                        self.names[(display_path(path), item.row)] = item.name
                 else:
                     self.accept(item)
             for problem in source.problems:  # warnings: complete once the rows are read
@@ -476,6 +480,7 @@ def _write_team_report(run: BatchRun, path: Path) -> None:
         run.summary.ignored_columns,
         run.summary.subjects,
         anonymised=run.anonymiser is not None,
+        names=run.names,
     )
     if run.facets is not None:
         from lpc_assess.reports.facets import team_facets_context

@@ -27,6 +27,7 @@ class RejectedRow:
 
     row: int
     problems: list[Diagnostic]
+    name: str | None = None  # the person's name from the row, when it could be read
 
 
 class Source(Protocol):

@@ -13,6 +13,7 @@ table. `csv_export.CsvExport` and `workbook.Workbook` are the two formats.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -427,19 +428,19 @@ class Table:
             except KeyError:
                 decoded = self._decode_row(row, row_number)
                 if isinstance(decoded, RejectedRow):
-                    yield decoded
+                    yield self._named(decoded, row)
                     continue
                 values = decoded
             facets: FacetRow | None = None
             if self.facet_cells is not None:
                 read = self.facet_cells.row(row, row_number, self.source)
                 if isinstance(read, list):
-                    yield RejectedRow(row_number, read)
+                    yield self._named(RejectedRow(row_number, read), row)
                     continue
                 facets = read
             subject, relationship, problem = self._rater(row, row_number)
             if problem is not None:
-                yield RejectedRow(row_number, [problem])
+                yield self._named(RejectedRow(row_number, [problem]), row)
                 continue
             if facets is not None and relationship not in (None, "self"):
                 self._rater_facets(row_number)
@@ -480,6 +481,12 @@ class Table:
                     f"someone else are ignored (the first in row {row_number})",
                 )
             )
+
+    def _named(self, rejected: RejectedRow, row: list[str]) -> RejectedRow:
+        """`rejected` with the person's name from the row, for the team report's Data checks."""
+        at = self.columns.name
+        name = row[at].strip() if at is not None and at < len(row) else ""
+        return dataclasses.replace(rejected, name=name) if name else rejected
 
     def _too_long(self, row: list[str], row_number: int) -> RejectedRow:
         # Extra filled cells mean the columns may have shifted (a comma in an unquoted

@@ -25,6 +25,7 @@ def data_checks_context(
     subjects: Sequence[Mapping[str, Any]],
     *,
     anonymised: bool,
+    names: Mapping[tuple[str, int], str] | None = None,
 ) -> dict[str, Any]:
     """Plain data for `_data_checks.*.j2`: rejected inputs and rows, missing and ignored
     columns, and 360 groups merged or left out."""
@@ -44,6 +45,9 @@ def data_checks_context(
             where.append(f"line {problem.line}")
         if problem.column:
             where.append(f"column “{clean_text(problem.column)}”")
+        name = (names or {}).get((problem.path, problem.row)) if problem.row else None
+        if name and not anonymised:
+            where.insert(0, clean_text(name))
         rows.append(
             {
                 "source": clean_text(source),

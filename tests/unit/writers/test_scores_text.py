@@ -19,6 +19,7 @@ from lpc_assess.writers.scores import percent_cell
         (33.333333333333336, "33.33"),
         (62.125, "62.13"),  # a half: up, as by hand (binary 62.125 is exact)
         (62.5, "62.5"),
+        (2.675, "2.68"),  # binary 2.675 is a hair below; by hand (its shortest form) it is up
         (0.0, "0"),
         (100.0, "100"),
         (0.004, "0"),
