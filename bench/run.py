@@ -11,6 +11,9 @@ shown, with its peak RSS:
   (bench/polars_batch.py), whose numbers are checked against the batch's
 * start-up: `lpc-assess --version` and `--help` against `python -c "import typer"`
 * `validate` of the built-in framework and `report` of one answers file to HTML
+* `lpc-assess progress BEFORE AFTER --match email --format json` on a before and
+  an after export of N responses each (bench/generate.py, `generate_rounds`),
+  its matched counts checked against the e-mails counted in the two files
 
 The commands of one group run in turn, round after round, so that a burst
 of load from elsewhere falls on all of them alike. It prints a table and
@@ -21,6 +24,7 @@ from. Timings are never asserted by the test suite.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import math
@@ -36,7 +40,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from generate import KINDS, generate
+from generate import KINDS, generate, generate_rounds
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
@@ -222,6 +226,46 @@ def agreement(ours: Path, theirs: Path) -> str:
     return "same numbers"
 
 
+def matching(report: Path, before: Path, after: Path) -> str:
+    """Whether progress's JSON counts the people the two exports hold, by e-mail.
+
+    Counted here from the files alone: each side's rows and its e-mails,
+    trimmed and case-folded (a second row with the same e-mail is the same
+    person), then the e-mails on both sides, only before and only after.
+    """
+    try:
+        got = json.loads(report.read_text(encoding="utf-8"))
+        sides = []
+        for path in (before, after):
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                rows = list(csv.DictReader(handle))
+            sides.append((len(rows), {row["Email"].strip().casefold() for row in rows}))
+    except (OSError, ValueError, KeyError) as exc:
+        return f"not checked ({exc})"
+    (rows_before, keys_before), (rows_after, keys_after) = sides
+    expected = {
+        "before responses": rows_before,
+        "after responses": rows_after,
+        "matched": len(keys_before & keys_after),
+        "only_before": len(keys_before - keys_after),
+        "only_after": len(keys_after - keys_before),
+    }
+    reported = {
+        "before responses": got["before"]["responses"],
+        "after responses": got["after"]["responses"],
+        "matched": got["matched"],
+        "only_before": got["only_before"],
+        "only_after": got["only_after"],
+    }
+    differ = [f"{k} {reported[k]:,} vs {v:,}" for k, v in expected.items() if reported[k] != v]
+    if differ:
+        return "DIFFERS: " + "; ".join(differ)
+    return (
+        f"matched {got['matched']:,}, only before {got['only_before']:,}, only after "
+        f"{got['only_after']:,}: as counted from the files"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -238,6 +282,9 @@ def main() -> int:
     parser.add_argument("--no-pandas", action="store_true")
     parser.add_argument("--no-polars", action="store_true")
     parser.add_argument("--no-startup", action="store_true", help="only the batch sizes")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no `progress` of a before and an after"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not rewrite BENCHMARKS.md")
     args = parser.parse_args()
     sizes = [s for s in args.sizes.split(",") if s]
@@ -263,6 +310,7 @@ def main() -> int:
 
     results: list[Measure] = []
     checks: dict[str, dict[str, str]] = {name: {} for name, _, _ in peers}
+    checks["lpc-assess progress"] = {}
     work = Path(tempfile.mkdtemp(prefix="lpc-bench-"))
     started_load = load()
     print(f"machine: {machine()}; load {started_load}")
@@ -323,10 +371,26 @@ def main() -> int:
             commands.append(
                 (name, [py, str(script), str(export), str(fw_file), f"{stem}.json", f"{stem}.csv"])
             )
+        if not args.no_progress:
+            rounds = [
+                DATA / f"export-{size}-{args.answers}-{side}-v{GENERATOR_VERSION}.csv"
+                for side in ("before", "after")
+            ]
+            if not all(path.exists() for path in rounds):
+                print(f"generating a before and an after export ({n:,} each)...", flush=True)
+                generate_rounds(*rounds, n, framework, args.answers)
+            (work / "p.json").unlink(missing_ok=True)  # never the previous size's
+            progress = [TOOL, "progress", *map(str, rounds), "--match", "email"]
+            commands.append(
+                ("lpc-assess progress", [*progress, "--format", "json", "--output", "p.json"])
+            )
         results += measure_group(commands, size, args.runs, work)
         for name, _, stem in peers:
             checks[name][size] = agreement(work / "s.json", work / f"{stem}.json")
             print(f"  {name} vs batch: {checks[name][size]}")
+        if not args.no_progress:
+            checks["lpc-assess progress"][size] = matching(work / "p.json", *rounds)
+            print(f"  progress counts: {checks['lpc-assess progress'][size]}")
     ended_load = load()
     shutil.rmtree(work, ignore_errors=True)
     RESULTS.mkdir(exist_ok=True)
@@ -339,6 +403,7 @@ def main() -> int:
                 "results": [m.__dict__ for m in results],
                 "pandas_check": checks.get("pandas script", {}),
                 "polars_check": checks.get("polars script", {}),
+                "progress_check": checks["lpc-assess progress"],
             },
             indent=1,
         )
@@ -418,6 +483,41 @@ def targets(
             f"{low:.1f} MB at {first}, {high:.1f} MB at {last}: {per_response:.0f} bytes "
             f"per extra response | {_yes(per_response < 100)} |"
         )
+    return lines + _progress_rows(results, sizes, checks.get("lpc-assess progress", {}))
+
+
+def _progress_rows(results: list[Measure], sizes: list[str], checks: dict[str, str]) -> list[str]:
+    """The rows for `progress`: its counts checked, and its time and memory for context.
+
+    No target is set for `progress`; it should hold each side's people as
+    their percents, never their responses, so its peak RSS per extra person
+    is shown beside the > 1 KB that holding a response would take.
+    """
+    lines, peaks = [], []
+    for size in sizes:
+        progress = _find(results, "lpc-assess progress", size)
+        if not progress:
+            continue
+        check = checks.get(size, "not checked")
+        lines.append(
+            f"| progress {size} per side: counts in its JSON | {check} | "
+            f"{_yes(not check.startswith(('DIFFERS', 'not checked')))} |"
+        )
+        batch = _find(results, "lpc-assess batch", size)
+        one_side = f"; batch of one side {batch.median:.2f} s" if batch else ""
+        lines.append(
+            f"| progress {size} per side: time, CPU and peak RSS | {progress.median:.2f} s, "
+            f"CPU {progress.cpu_median:.2f} s, {progress.peak:.1f} MB{one_side} | (for context) |"
+        )
+        peaks.append((size, progress.peak))
+    if len(peaks) >= 2:
+        (first, low), (last, high) = peaks[-2], peaks[-1]
+        per_person = (high - low) * 2**20 / (2 * (SIZES[last] - SIZES[first]))
+        lines.append(
+            f"| progress peak RSS per extra person on a side (percents held, not responses; "
+            f"holding a response takes > 1 KB) | {low:.1f} MB at {first}, {high:.1f} MB at "
+            f"{last}: {per_person:.0f} bytes per extra person | (for context) |"
+        )
     return lines
 
 
@@ -483,6 +583,13 @@ def write_report(
         "theme means, bands and overall as expressions, the scores CSV, and the summary as "
         "one `select` of aggregates); polars runs on every core, so its CPU time can exceed "
         "its wall time. Its summary is checked against the batch's in the same way.",
+        "- `lpc-assess progress`: `progress BEFORE AFTER --match email --format json "
+        "--output p.json` on two exports of the size's responses each (bench/generate.py, "
+        "`generate_rounds`): the same people by e-mail, a tenth of them only before and about "
+        "as many new ones only after, 1 in 500 after rows a second submission, 1% of the after "
+        "e-mails in capitals, and everyone's answers moved by about 5 points, more or less. "
+        "The size is per side, so it reads twice the batch's rows; its matched, only-before "
+        "and only-after counts are checked against the e-mails counted in the two files.",
         "- Re-run part of it: `make bench BENCH_ARGS='--sizes 100k --runs 7 --no-startup'`; "
         "`--answers random` draws every cell independently, the worst case for the batch's "
         "look-up tables.",
