@@ -506,9 +506,15 @@ class TakeSession:
 
         assert self.response is not None
         pledge = self.response.pledge
-        if pledge is None:
-            return EXIT_OK
         path = calendar_path(self.path)
+        if pledge is None:
+            # A reminder of a pledge these answers no longer hold would call people back
+            # to something they did not promise: it goes (a regular file only).
+            if path.is_file() and not path.is_symlink():
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    self.prompt.say(f"The earlier reminder {path} was removed: no pledge now.")
+            return EXIT_OK
         if os.path.realpath(path) == os.path.realpath(self.report_path):
             _error(f"{path}: the calendar reminder would replace the report; it was not written")
             return EXIT_FAILED

@@ -894,6 +894,17 @@ def test_a_pledge_leaves_a_reminder_beside_the_answers(
     )
 
 
+def test_no_pledge_removes_a_stale_reminder(
+    small: Framework, here: Path, fake_render: list[dict[str, Any]]
+) -> None:
+    stale = here / "me-pledge.ics"
+    stale.write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", encoding="utf-8")
+    code, prompt = take(SMALL_WHOLE, framework=str(NO_SKIP), answers="me.yaml")
+    assert code == 0
+    assert not stale.exists()
+    assert "The earlier reminder me-pledge.ics was removed: no pledge now." in prompt.transcript
+
+
 def test_without_a_date_the_reminder_is_four_weeks_on(
     small: Framework, here: Path, fake_render: list[dict[str, Any]]
 ) -> None:
