@@ -129,11 +129,19 @@ def test_the_team_table_is_shaded_with_its_numbers_written(
 ) -> None:
     with opened(chromium, pages["team"]) as (page, _):
         cells = page.evaluate(
-            """() => [...document.querySelectorAll('#team-facet-table tbody td')].map((td) => ({
-                text: td.innerText, background: getComputedStyle(td).backgroundColor}))"""
+            """() => [...document.querySelectorAll('#team-facet-table tbody td.heat')].map(
+                (td) => ({text: td.innerText, css: td.className,
+                          background: getComputedStyle(td).backgroundColor}))"""
         )
     assert len(cells) == len(THEMES) * len(FACETS)
+    shades: dict[int, set[str]] = {}
     for cell in cells:
-        assert re.search(r"\d+\.\d%", cell["text"]), cell  # the figure is in the cell
-    # Low themes (answers 1-2: 0 to 25%) and high ones (4-5: 75 to 100%) are shaded apart.
-    assert len({cell["background"] for cell in cells}) >= 2
+        figure = re.search(r"(\d+\.\d)%", cell["text"])
+        assert figure, cell  # the figure is in the cell
+        # Shaded as the people-by-theme heatmap: by the built-in bands (from 0, 40, 60, 80).
+        band = sum(1 for start in (0, 40, 60, 80) if float(figure.group(1)) >= start) - 1
+        assert f"heat-{band}" in cell["css"].split(), cell
+        shades.setdefault(band, set()).add(cell["background"])
+    # Low themes (answers 1-2: 0 to 25%) and high ones (4-5: 75 to 100%) are shaded apart,
+    # one shade per band.
+    assert len(shades) >= 2 and all(len(found) == 1 for found in shades.values())

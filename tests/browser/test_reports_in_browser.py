@@ -12,8 +12,8 @@ across pages and no heading is left at the foot of one.
 The team report's Likert charts are images the browser names and describes,
 one row per statement; its heatmap's numbers are text, each cell shaded by the
 band of its number. A 12-person team report prints on at most 6 A4 pages and a
-full person report on at most 5, in Chromium and in WeasyPrint alike, and the
-charts' words come out of both.
+full person report (facet questions answered too) on at most 5, in Chromium and
+in WeasyPrint alike, and the charts' words come out of both.
 
 Full-page screenshots, the printed PDF and small pictures of its pages are
 left in tests/artifacts/, for a person to look at.
@@ -226,8 +226,13 @@ def test_heatmap_numbers_are_text_and_cells_are_shaded_by_band(browser: Any, rep
 
 
 @pytest.fixture(scope="module")
-def twelve(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The 12-person team report and one full person report of it (HTML), by the real CLI."""
+def twelve(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """The 12-person team report and its twelve person reports (HTML), by the real CLI.
+
+    Every person answered every statement and every theme's facet questions, and wrote
+    reflections and a pledge (tests/cli/test_pdf_cli.py, `write_full_answers`): the
+    longest reports the built-in framework makes.
+    """
     from tests.cli.test_pdf_cli import write_team
     from tests.conftest import run_cli
 
@@ -235,42 +240,53 @@ def twelve(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = root / "out"
     result = run_cli("batch", str(write_team(root / "team")), "--out-dir", str(out), timeout=300)
     assert result.returncode == 0, result.stderr
-    person = sorted(p for p in out.glob("*.html") if p.name != "team.html")[0]
-    return {"team": out / "team.html", "person": person}
+    people = sorted(p for p in out.glob("*.html") if p.name != "team.html")
+    assert len(people) == 12
+    for path in [out / "team.html", *people]:  # the facet sections are in them, answered
+        source = path.read_text(encoding="utf-8")
+        assert 'id="team-facet-table"' in source or 'id="facet-table"' in source, path.name
+    return {"team": [out / "team.html"], "person": people}
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("which", "most"), [("team", 6), ("person", 5)])
 def test_reports_print_on_few_a4_pages_in_chromium_and_weasyprint(
-    browser: Any, twelve: dict[str, Path], tmp_path: Path, which: str, most: int
+    browser: Any, twelve: dict[str, list[Path]], tmp_path: Path, which: str, most: int
 ) -> None:
+    """With the facet questions answered: the team report, and every person's report."""
     require(shutil.which("pdfinfo") is not None, "pdfinfo (apt-get install poppler-utils)")
     from lpc_assess.writers.pdf import html_to_pdf, pdf_available
 
     require(pdf_available(), "WeasyPrint (pip install -e '.[pdf]', or make test)")
-    path = twelve[which]
-    printed = tmp_path / f"{which}-chromium.pdf"
-    with opened(browser, path) as (page, _):
-        page.pdf(path=str(printed), format="A4", print_background=True)
-    written = tmp_path / f"{which}-weasyprint.pdf"
-    written.write_bytes(html_to_pdf(path.read_text(encoding="utf-8")))
-    shutil.copy(written, ARTIFACTS / f"twelve-{which}-weasyprint.pdf")
-    shutil.copy(printed, ARTIFACTS / f"twelve-{which}-chromium.pdf")
-    for pdf in (printed, written):
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-        pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))  # type: ignore[union-attr]
-        assert pages <= most, f"{pdf.name}: {pages} A4 pages, more than {most}"
+    counts: dict[str, int] = {}
+    for path in twelve[which]:
+        printed = tmp_path / f"{path.stem}-chromium.pdf"
+        with opened(browser, path) as (page, _):
+            page.pdf(path=str(printed), format="A4", print_background=True)
+        written = tmp_path / f"{path.stem}-weasyprint.pdf"
+        written.write_bytes(html_to_pdf(path.read_text(encoding="utf-8")))
+        counts[printed.name], counts[written.name] = _pages(printed), _pages(written)
+    for engine in ("chromium", "weasyprint"):  # the longest of each, for a person to look at
+        longest = max((n for n in counts if n.endswith(f"-{engine}.pdf")), key=counts.__getitem__)
+        shutil.copy(tmp_path / longest, ARTIFACTS / f"twelve-{which}-{engine}.pdf")
+    over = {name: pages for name, pages in counts.items() if pages > most}
+    assert not over, f"more than {most} A4 pages: {over}"
 
 
 def test_charts_draw_the_same_words_in_chromium_and_weasyprint(
-    browser: Any, twelve: dict[str, Path], tmp_path: Path
+    browser: Any, twelve: dict[str, list[Path]], tmp_path: Path
 ) -> None:
     require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
     from lpc_assess.writers.pdf import html_to_pdf, pdf_available
 
     require(pdf_available(), "WeasyPrint (pip install -e '.[pdf]', or make test)")
-    source = twelve["team"].read_text(encoding="utf-8")
+    source = twelve["team"][0].read_text(encoding="utf-8")
     printed = tmp_path / "chromium.pdf"
-    with opened(browser, twelve["team"]) as (page, _):
+    with opened(browser, twelve["team"][0]) as (page, _):
         page.pdf(path=str(printed), format="A4", print_background=True)
     written = tmp_path / "weasyprint.pdf"
     written.write_bytes(html_to_pdf(source))

@@ -285,7 +285,7 @@ def test_batch_of_answers_files_and_a_spreadsheet(tmp_path: Path) -> None:
     team = (out / "team.md").read_text()
     golden("team.md", section(team, "What holds the team back"))
     person = (out / "kim-lo.md").read_text()  # named after the respondent
-    assert "### Listening: ready to lead" in person
+    assert "- **Ready to lead** (Listening): " in person
 
 
 def test_scores_as_json_lines_carry_typed_facet_values(tmp_path: Path) -> None:

@@ -27,8 +27,8 @@ import pytest
 from lpc_assess.writers.pdf import INSTALL_HINT, pdf_available
 from tests.conftest import run_cli
 
-TEAM_PAGES = 6  # a 12-person team report with the built-in framework
-PERSON_PAGES = 5  # one person, every statement answered, reflections and a pledge
+TEAM_PAGES = 6  # a 12-person team report with the built-in framework, facets answered
+PERSON_PAGES = 5  # one person: every statement and facet answered, reflections and a pledge
 PLEDGE = "By the end of March I will co-host a what-matters conversation with my team."
 NAMES = [
     "Alex Smith", "Bea Jones", "Chris O'Neil", "Dana Patel", "Eli Novak", "Fran Lee",
@@ -45,17 +45,20 @@ needs_poppler = pytest.mark.skipif(
 # --- the answers: a full self-check, and a team of twelve -------------------------------------
 
 
-def framework_ids() -> tuple[list[str], list[str]]:
-    """(statement ids, theme ids) of the built-in framework, as `show` lists them."""
+def framework_ids() -> tuple[list[str], list[str], list[str]]:
+    """(statement ids, theme ids, facet ids) of the built-in framework, as `show` lists them."""
     result = run_cli("show", "--format", "json")
     assert result.returncode == 0, result.stderr
-    themes = json.loads(result.stdout)["themes"]
-    return [i["id"] for t in themes for i in t["indicators"]], [t["id"] for t in themes]
+    shown = json.loads(result.stdout)
+    themes = shown["themes"]
+    facets = [f["id"] for f in shown["facets"]["items"]]
+    return [i["id"] for t in themes for i in t["indicators"]], [t["id"] for t in themes], facets
 
 
 def write_full_answers(path: Path, name: str, rng: random.Random) -> Path:
-    """Every statement answered, a reflection for every theme, and a pledge."""
-    statements, themes = framework_ids()
+    """Every statement and every theme's facet questions answered (as `take` asks them), a
+    reflection for every theme, and a pledge: the longest report the framework makes."""
+    statements, themes, facets = framework_ids()
     reflection = "What I noticed this month, and what I will try next, in a few sentences. " * 3
     data = {
         "framework": "personalised-care",
@@ -63,6 +66,7 @@ def write_full_answers(path: Path, name: str, rng: random.Random) -> Path:
         "respondent": {"id": name.lower().replace(" ", "-").replace("'", ""), "name": name},
         "completed": "2026-11-22T10:14:00Z",
         "answers": {i: rng.randint(1, 5) for i in statements},
+        "facets": {t: {f: rng.randint(1, 5) for f in facets} for t in themes},
         "notes": {t: reflection.strip() for t in themes},
         "pledge": PLEDGE,
     }
@@ -166,6 +170,11 @@ def test_a_person_pdf_is_short_tagged_and_says_what_the_html_says(tmp_path: Path
         assert needed in text, needed
     for number in table_numbers(source, 'id="theme-table"'):
         assert number in text, number
+    # The facet section is there in full: four facets, ability and willingness per theme.
+    facet_numbers = table_numbers(source, 'id="facet-table"')
+    assert len(facet_numbers) == 4 * 6
+    for number in facet_numbers:
+        assert number in text, number
 
 
 @needs_pdf
@@ -212,7 +221,9 @@ def test_a_team_of_twelve_prints_on_six_pages_with_every_heading_and_score(
         assert heading in text, heading
     heat = table_numbers(source, '<table class="heatmap')
     assert len(heat) == 12 * 5  # four themes and overall for each person
-    for number in heat + table_numbers(source, 'id="theme-table"'):
+    facet_means = table_numbers(source, 'id="team-facet-table"')
+    assert len(facet_means) == 4 * 4  # every theme's four facets, answered by all twelve
+    for number in heat + facet_means + table_numbers(source, 'id="theme-table"'):
         assert number in text, number
     for name in NAMES:
         assert name in text

@@ -192,7 +192,7 @@ def test_html_is_one_self_contained_accessible_file() -> None:
         assert 'role="img"' in svg and "<title " in svg and "<desc " in svg
     ids = re.findall(r'\bid="([^"]+)"', out)
     assert len(ids) == len(set(ids))
-    assert "@page { size: A4; margin: 12mm 13mm; }" in out
+    assert "@page { size: A4; margin: 10mm 11mm; }" in out
     assert "break-inside: avoid" in out and "thead { display: table-header-group; }" in out
 
 

@@ -68,6 +68,6 @@ def test_facet_questions_back_quit_and_resume(terminal: Terminal) -> None:  # no
     report = Path(terminal.cwd / "a.md").read_text()
     # Planning: know 100, can 0 -> ability 50 < 60; want 50 < 60: new ground, and `can`
     # (Practice) holds it back.
-    assert "### Planning: new ground" in report
-    assert "What holds you back most here is **practice**" in report
+    assert "- **New ground** (Planning): " in report
+    assert "**Planning:** practice holds you back most" in report
     assert "- Practise Planning twice this week." in report

@@ -5,6 +5,12 @@ quadrant and each kind of development are in `reports/templates/_facets_words.j2
 Here each facet gets its *kind* of development (`learning`, `practice`,
 `purpose`, `confidence`), so that the templates can say what fits: the four
 facets of the built-in framework by id, any other facet by its side.
+
+What repeats is said once, so that the reports stay short (docs/reports.md,
+"Printing and PDF"): the person report explains each quadrant once, naming the
+themes in it; the team report names each kind of programme once, with the
+themes whose people it would help most. The team table is shaded as the
+people-by-theme heatmap is (`reports/heatmap.py`), by the framework's bands.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from lpc_assess.model.facets import QUADRANTS
+from lpc_assess.reports.heatmap import band_index
 from lpc_assess.reports.templates import clean_text, number_text, percent_text
 from lpc_assess.scoring.facets import score_facets
 
@@ -31,20 +38,8 @@ KIND_OF_FACET = {
 # A facet of another framework: by its side.
 KIND_OF_SIDE = {"ability": "ability", "willingness": "willingness"}
 
-# Shades of the team table, lightest (lowest mean) first: background and the text
-# colour that reads on it at 4.5:1 or more (tests/unit/reports/test_facets.py checks).
 # A cell with no figure (nothing answered): a dash that Markdown does not take for a list.
 NONE = "–"
-
-# One shade for every SHADE_STEP points: 0 to 20, 20 to 40, ..., 80 to 100.
-SHADE_STEP = 20
-SHADES = (
-    ("#ffffff", "#212b32"),
-    ("#e3eef9", "#212b32"),
-    ("#b7d3f0", "#212b32"),
-    ("#4d8fd1", "#000000"),
-    ("#003d78", "#ffffff"),
-)
 
 
 def facet_kind(item: FacetItem) -> str:
@@ -144,6 +139,13 @@ def person_facets_context(
         "threshold_text": f"{facets.threshold:g}%",
         "answered": any(t["answered"] for t in themes),
         "themes": themes,
+        # Each quadrant that a theme is in, once, with those themes' titles.
+        "places": [
+            {"id": q, "themes": [t["title"] for t in themes if t["quadrant"] == q]}
+            for q in QUADRANTS
+            if any(t["quadrant"] == q for t in themes)
+        ],
+        "unplaced": [t["title"] for t in themes if t["quadrant"] is None],
         "overall": [
             {
                 "label": clean_text(item.label),
@@ -156,15 +158,6 @@ def person_facets_context(
     }
 
 
-def shade(percent: float | None) -> dict[str, str] | None:
-    """The background and text colours of a team table cell for a mean percent."""
-    if percent is None:
-        return None
-    step = min(int(max(percent, 0.0) // SHADE_STEP), len(SHADES) - 1)
-    background, text = SHADES[step]
-    return {"background": background, "color": text}
-
-
 def team_facets_context(framework: Framework, summary: FacetSummary) -> dict[str, Any] | None:
     """The team report's facet section: the theme x facet means, quadrant counts per theme,
     and per theme the most common limiting facet (ties all named)."""
@@ -172,10 +165,12 @@ def team_facets_context(framework: Framework, summary: FacetSummary) -> dict[str
     if facets is None:
         return None
     labels = {item.id: clean_text(item.label) for item in facets.items}
-    themes = []
+    bands = framework.bands
+    themes: list[dict[str, Any]] = []
     for stats in summary.themes():
         cells = []
         for item, figures in zip(facets.items, stats.facets, strict=True):
+            band = band_index(bands, figures.mean)
             cells.append(
                 {
                     "id": item.id,
@@ -186,7 +181,10 @@ def team_facets_context(framework: Framework, summary: FacetSummary) -> dict[str
                     if figures.mean is not None
                     else NONE,
                     "sd_text": number_text(figures.sd) if figures.sd is not None else NONE,
-                    "shade": shade(figures.mean),
+                    # the heatmap's classes (reports/heatmap.py): shaded by band
+                    "css": f"heat heat-{band}" if band is not None else "heat heat-none",
+                    # n is written only where some, not all, of the people answered
+                    "n_shown": 0 < figures.n != summary.responses,
                 }
             )
         most = max(stats.limiting.values(), default=0)
@@ -212,19 +210,35 @@ def team_facets_context(framework: Framework, summary: FacetSummary) -> dict[str
                 "kinds": list(dict.fromkeys(c["kind"] for c in common)),
             }
         )
+    # Each kind of programme once, with the facets of that kind and the themes where one
+    # of them held the most people back.
+    helps = []
+    for kind in dict.fromkeys(facet_kind(item) for item in facets.items):
+        where = [t for t in themes if kind in t["kinds"]]
+        if where:
+            named = {c["id"] for t in where for c in t["most_limiting"] if c["kind"] == kind}
+            helps.append(
+                {
+                    "kind": kind,
+                    "labels": [labels[item.id] for item in facets.items if item.id in named],
+                    "themes": [t["title"] for t in where],
+                }
+            )
     return {
         "columns": _columns(facets),
         "scale": _scale(facets),
         "threshold_text": f"{facets.threshold:g}%",
         "responses": summary.responses,
         "themes": themes,
-        "shades": [
+        "n_varies": any(c["n_shown"] for t in themes for c in t["cells"]),
+        "helps": helps,
+        # The shading's key: each band's range, in the heatmap's classes.
+        "key": [
             {
-                "range_text": f"{i * SHADE_STEP}% to "
-                + (f"under {(i + 1) * SHADE_STEP}%" if i + 1 < len(SHADES) else "100%"),
-                "background": background,
-                "color": color,
+                "css": f"heat heat-{i}",
+                "range_text": f"{b.from_:g}–"
+                + (f"{bands[i + 1].from_:g}%" if i + 1 < len(bands) else "100%"),
             }
-            for i, (background, color) in enumerate(SHADES)
+            for i, b in enumerate(bands)
         ],
     }

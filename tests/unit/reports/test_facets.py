@@ -9,7 +9,7 @@ import pytest
 
 from lpc_assess.model.answers import Response
 from lpc_assess.model.framework import Framework, load_framework
-from lpc_assess.reports.facets import SHADES, person_facets_context, shade, team_facets_context
+from lpc_assess.reports.facets import person_facets_context, team_facets_context
 from lpc_assess.reports.person import render_person
 from lpc_assess.reports.templates import render_template
 from lpc_assess.scoring.compiled import CompiledScorer
@@ -26,37 +26,23 @@ def mini() -> Framework:
     return load_framework(str(MINI))
 
 
-def _luminance(colour: str) -> float:
-    """WCAG 2 relative luminance of `#rrggbb`."""
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def _contrast(a: str, b: str) -> float:
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def test_every_shade_keeps_its_text_readable() -> None:
-    for background, text in SHADES:
-        assert _contrast(background, text) >= 4.5, background
-    # Shades darken as the mean rises.
-    lightness = [_luminance(background) for background, _ in SHADES]
-    assert lightness == sorted(lightness, reverse=True)
-
-
-@pytest.mark.parametrize(
-    ("percent", "step"),
-    [(0.0, 0), (19.99, 0), (20.0, 1), (59.9, 2), (60.0, 3), (79.99, 3), (80.0, 4), (100.0, 4)],
-)
-def test_a_mean_gets_the_shade_of_its_twenty_points(percent: float, step: int) -> None:
-    background, color = SHADES[step]
-    assert shade(percent) == {"background": background, "color": color}
-
-
-def test_no_mean_no_shade() -> None:
-    assert shade(None) is None
+def test_team_cells_are_shaded_by_the_band_of_their_mean(mini: Framework) -> None:
+    # The mini framework's bands: Low from 0, High from 50 (tests/data/valid/facets). On its
+    # 0-6 facet scale, 3 is 50% and 4 is 66.7%; 2 and 3 average (33.3 + 50) / 2 = 41.7%.
+    people: list[dict[str, dict[str, int | None]]] = [
+        {"listening": {"know": 3, "can": 2, "want": 4}},
+        {"listening": {"know": 3, "can": 3, "want": 4}},
+    ]
+    context = team_facets_context(mini, _summary(mini, people))
+    assert context is not None
+    listening, planning = context["themes"]
+    # know 50.0 (exactly on High's lower boundary), can 41.7 (Low), want 66.7 (High)
+    assert [c["percent_text"] for c in listening["cells"]] == ["50.0%", "41.7%", "66.7%"]
+    assert [c["css"] for c in listening["cells"]] == ["heat heat-1", "heat heat-0", "heat heat-1"]
+    # Nobody answered Planning: no figure and no shade.
+    assert {c["css"] for c in planning["cells"]} == {"heat heat-none"}
+    assert [k["range_text"] for k in context["key"]] == ["0–50%", "50–100%"]
+    assert [k["css"] for k in context["key"]] == ["heat heat-0", "heat heat-1"]
 
 
 def test_person_section_data(mini: Framework) -> None:
@@ -82,13 +68,38 @@ def test_person_section_data(mini: Framework) -> None:
     }
     assert planning["quadrant"] == "delegate" and planning["limiting"] is None
     assert planning["at_top"] is True
+    # Each quadrant once, in the framework's order of quadrants, with its themes.
+    assert context["places"] == [
+        {"id": "delegate", "themes": ["Planning"]},
+        {"id": "guide", "themes": ["Listening"]},
+    ]
+    assert context["unplaced"] == []
     assert context["threshold_text"] == "60%"
     assert [o["percent_text"] for o in context["overall"]] == ["37.5%", "87.5%", "100.0%"]
+
+
+def test_a_quadrant_two_themes_share_is_explained_once(mini: Framework) -> None:
+    # Both themes able and willing (threshold 60): one explanation naming both; the
+    # limiting facets and their actions still come theme by theme.
+    answers: dict[str, dict[str, int | None]] = {
+        "listening": {"know": 5, "can": 6, "want": 6},
+        "planning": {"know": 6, "can": 4, "want": 6},
+    }
+    context = person_facets_context(mini, answers)
+    assert context is not None
+    assert context["places"] == [{"id": "delegate", "themes": ["Listening", "Planning"]}]
+    for kind in ("md", "html"):
+        text = render_template(kind, f"_facets.{kind}.j2", {"facets": context})  # type: ignore[arg-type]
+        assert text.count("Stretch yourself") == 1, kind
+        assert "(Listening and Planning)" in text
+        assert text.count("holds you back most") == 2  # know in Listening, can in Planning
+        assert "Read the Listening guide." in text
 
 
 def test_person_section_without_answers_says_so(mini: Framework) -> None:
     context = person_facets_context(mini, {"listening": {"can": None}})
     assert context is not None and context["answered"] is False
+    assert context["places"] == [] and context["unplaced"] == ["Listening", "Planning"]
     assert context["themes"][0]["cells"][1]["answer_text"] == "skipped"
     for kind in ("md", "html"):
         text = render_template(kind, f"_facets.{kind}.j2", {"facets": context})  # type: ignore[arg-type]
@@ -135,13 +146,21 @@ def test_team_section_names_every_facet_tied_for_most_limiting(mini: Framework) 
     assert [c["id"] for c in listening["most_limiting"]] == ["know", "want"]
     assert listening["most_limiting_count"] == 1
     assert listening["kinds"] == ["ability", "willingness"]
-    # means: know (16.67 + 83.33 + 100) / 3 = 66.67; shaded as 60 to 80.
+    # means: know (16.67 + 83.33 + 100) / 3 = 66.67, in the band High (from 50); 3 of the
+    # 4 people answered it, so its n is written.
     know = listening["cells"][0]
-    assert (know["n"], know["percent_text"], know["shade"]) == (
+    assert (know["n"], know["percent_text"], know["css"], know["n_shown"]) == (
         3,
         "66.7%",
-        {"background": SHADES[3][0], "color": SHADES[3][1]},
+        "heat heat-1",
+        True,
     )
+    assert context["n_varies"] is True
+    # Know-how and Drive tie (the facet ids know and want); each kind of programme once.
+    assert [(h["kind"], h["labels"], h["themes"]) for h in context["helps"]] == [
+        ("ability", ["Know-how"], ["Listening"]),
+        ("willingness", ["Drive"], ["Listening"]),
+    ]
     assert planning["most_limiting"] == [] and planning["n"] == 1
     assert context["responses"] == 4
 
@@ -153,14 +172,17 @@ def test_team_section_renders_in_both_formats(mini: Framework) -> None:
     ]
     context = team_facets_context(mini, _summary(mini, people))
     md = render_template("md", "_team_facets.md.j2", {"facets": context})
-    assert "| Listening | 25.0% (n 2) | 41.7% (n 2) | 83.3% (n 2) |" in md
+    # Both people answered every Listening facet: n is said once, not in each cell.
+    assert "over all 2. The last column" in md
+    assert "| Listening | 25.0% | 41.7% | 83.3% | Know-how and Practice, for 1 person each |" in md
     assert "| Listening | 0 | 2 | 0 | 0 |" in md  # both keen and still learning (guide)
-    assert "- **Listening:** Know-how and Practice, for 1 person each." in md
+    # Know-how and Practice are both ability facets: their programme is named once.
+    assert md.count("What fits: learning and practice") == 1
+    assert "- **Know-how or Practice** held the most people back in Listening." in md
     html = render_template("html", "_team_facets.html.j2", {"facets": context})
-    assert f"background-color: {SHADES[1][0]}" in html  # 25%: the second shade
-    assert (
-        "<caption>Mean percent for each theme and facet; darker cells are higher</caption>" in html
-    )
+    assert '<td role="cell" class="num heat heat-0">' in html  # 25%: the band Low
+    assert '<td role="cell" class="num heat heat-1">' in html  # 83.3%: the band High
+    assert "style=" not in html  # shaded by the heatmap's classes, not inline
 
 
 def test_hostile_facet_text_is_escaped(mini: Framework, tmp_path: Path) -> None:
