@@ -106,3 +106,20 @@ def test_an_overall_mean_over_incomplete_scores_says_so(tmp_path: Path, fmt: str
     run_cli("batch", str(TEAM), "--out-dir", str(clean), "--format", fmt)
     assert "overall scores leave" not in (clean / f"team.{fmt}").read_text(encoding="utf-8")
     assert "overall scores leaves" not in (clean / f"team.{fmt}").read_text(encoding="utf-8")
+
+
+def test_a_missing_column_names_the_closest_unused_header(tmp_path: Path) -> None:
+    with FORMS.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    typo = rows[0][7].replace("notice", "notise")
+    rows[0][7] = typo
+    export = tmp_path / "typo.csv"
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    result = run_cli("batch", str(export))
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert "error[missing-column]: no column for statement 'notices-own-assumptions'" in first
+    assert f'the closest unused column is "{typo[:77]}..."' in first
+    # A header about something else is not offered.
+    assert 'closest unused column is "Email' not in result.stderr

@@ -84,6 +84,21 @@ def _one_cell(at: int, row: list[str]) -> tuple[str]:
     return (row[at],)
 
 
+def _closest_column(statement: str, unused: list[str]) -> str | None:
+    """The unused header most like `statement` (a typo, a reworded form), if any is close."""
+    import difflib
+
+    from lpc_assess.inputs.columns import normalise_header
+
+    wanted = normalise_header(statement)
+    best, score = None, 0.75  # below this, a header is about something else
+    for header in unused:
+        ratio = difflib.SequenceMatcher(None, wanted, normalise_header(header)).ratio()
+        if ratio > score:
+            best, score = header, ratio
+    return best
+
+
 def missing_columns(
     framework: Framework, columns: _Columns, source: str, allow_missing: bool
 ) -> list[Diagnostic]:
@@ -97,6 +112,10 @@ def missing_columns(
         if len(statement) > 80:
             statement = statement[:77] + "..."
         named = f"no column for statement {indicator.id!r} ({quote_cell(statement)})"
+        near = _closest_column(indicator.statement, columns.ignored)
+        if near is not None:
+            shown = near if len(near) <= 80 else near[:77] + "..."
+            named += f"; the closest unused column is {quote_cell(shown)}"
         if allow_missing:
             out.append(
                 Diagnostic(
