@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 from lpc_assess.diagnostics import Diagnostic, InputError, quote_cell, row_problem
 from lpc_assess.inputs.cells import CACHE_LIMIT, CellDecoder, DateReader
 from lpc_assess.inputs.columns import LISTED, _Columns, normalise_header
+from lpc_assess.inputs.missing_columns import missing_columns
 from lpc_assess.inputs.source import RejectedRow
 from lpc_assess.model.framework import Framework
 from lpc_assess.scoring.compiled import CompiledScorer, Memo, ThemePattern
@@ -82,64 +83,6 @@ class RowReader(Protocol):
 
 def _one_cell(at: int, row: list[str]) -> tuple[str]:
     return (row[at],)
-
-
-def _closest_column(statement: str, unused: list[str]) -> str | None:
-    """The unused header most like `statement` (a typo, a reworded form), if any is close."""
-    import difflib
-
-    from lpc_assess.inputs.columns import normalise_header
-
-    wanted = normalise_header(statement)
-    best, score = None, 0.75  # below this, a header is about something else
-    for header in unused:
-        ratio = difflib.SequenceMatcher(None, wanted, normalise_header(header)).ratio()
-        if ratio > score:
-            best, score = header, ratio
-    return best
-
-
-def missing_columns(
-    framework: Framework, columns: _Columns, source: str, allow_missing: bool
-) -> list[Diagnostic]:
-    """One `missing-column` per statement with no column: an error, or with `--allow-missing` a
-    warning (the statement then counts as unanswered in every row)."""
-    out = []
-    for indicator in framework.indicators:
-        if indicator.id not in columns.missing:
-            continue
-        statement = indicator.statement
-        if len(statement) > 80:
-            statement = statement[:77] + "..."
-        named = f"no column for statement {indicator.id!r} ({quote_cell(statement)})"
-        near = _closest_column(indicator.statement, columns.ignored)
-        if near is not None:
-            shown = near if len(near) <= 80 else near[:77] + "..."
-            named += f"; the closest unused column is {quote_cell(shown)}"
-        if allow_missing:
-            out.append(
-                Diagnostic(
-                    source,
-                    None,
-                    None,
-                    "warning",
-                    "missing-column",
-                    f"{named}: counted as unanswered in every row (--allow-missing)",
-                )
-            )
-        else:
-            out.append(
-                Diagnostic(
-                    source,
-                    None,
-                    None,
-                    "error",
-                    "missing-column",
-                    f"{named}, so this file was not scored: correct the header, name the "
-                    "column with --map, or give --allow-missing to score without it",
-                )
-            )
-    return out
 
 
 @dataclass
