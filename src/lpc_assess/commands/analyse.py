@@ -22,10 +22,12 @@ from lpc_assess.diagnostics import Diagnostic, InputError
 if TYPE_CHECKING:
     from lpc_assess.inputs.documents import Document
     from lpc_assess.inputs.options import CsvOptions
+    from lpc_assess.inputs.source import Source
     from lpc_assess.model.framework import Framework
     from lpc_assess.reports.analysis import Flag
     from lpc_assess.scoring.compiled import CompiledScorer
     from lpc_assess.scoring.instrument import InstrumentData, ThemeAnalysis
+    from lpc_assess.scoring.scored import ScoredChunk
     from lpc_assess.writers.progress import Progress
 
 FORMATS = ("md", "html", "json", "github")
@@ -70,44 +72,39 @@ class _Reading:
         self.ratings_of_others = 0
         self.inputs = 0
 
-    def reject(self, problems: list[Diagnostic]) -> None:
+    def problem(self, problem: Diagnostic) -> None:
         from lpc_assess.commands.batch import MAX_PROBLEMS
 
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+
+    def reject(self, problems: list[Diagnostic]) -> None:
         self.rejected += 1
         for problem in problems:
-            self.problem_count += 1
-            if len(self.problems) < MAX_PROBLEMS:
-                self.problems.append(problem)
+            self.problem(problem)
 
     def read(self, path: Path, advance: Callable[[int], None]) -> None:
         """Every response of one input; problems are recorded, never raised."""
-        from lpc_assess.inputs.source import RejectedRow
-        from lpc_assess.inputs.sources import open_source
+        from lpc_assess.inputs.sources import open_source, read_input
 
         self.inputs += 1
-        done = 0
 
-        def progress(position: int) -> None:
-            nonlocal done
-            advance(position - done)
-            done = position
+        def own(chunk: ScoredChunk) -> None:
+            mine = chunk.own_responses()  # self responses only: 360 ratings of others out
+            self.ratings_of_others += len(chunk) - len(mine)
+            if len(mine):
+                self.data.add(mine)
 
-        try:
-            source = open_source(path, self.framework, self.scorer, self.csv_options)
-            self.notes.extend(source.notes)
-            for item in source.chunks(progress):
-                if isinstance(item, RejectedRow):
-                    self.reject(item.problems)
-                    continue
-                own = item.own_responses()  # self responses only: 360 ratings of others out
-                self.ratings_of_others += len(item) - len(own)
-                if len(own):
-                    self.data.add(own)
-        except InputError as exc:
-            self.reject(exc.diagnostics)
-            from lpc_assess.writers.progress import file_size
+        def opener(path: Path) -> Source:
+            return open_source(path, self.framework, self.scorer, self.csv_options)
 
-            progress(file_size(path))
+        read = read_input(path, opener, advance, own, lambda row: self.reject(row.problems))
+        self.notes.extend(read.notes)
+        if read.failure:
+            self.reject(read.failure)
+        for problem in read.problems:  # warnings (--allow-missing, versions): listed too
+            self.problem(problem)
 
 
 def _check(options: AnalyseOptions) -> str | None:
@@ -143,17 +140,19 @@ def run_analyse(
         return AnalyseResult(1, [d.text() for d in exc.diagnostics])
     files, missing = expand_inputs(options.inputs, set())
     places = _theme_places(framework)
-    if options.output is not None:
-        target = options.output.resolve()
-        sources = {p.resolve() for p in files} | {p.file.resolve() for p in places.values()}
-        if target in sources or (framework.source and target == framework.source.resolve()):
-            return AnalyseResult(
-                2,
-                [
-                    f"lpc-assess analyse: --output {options.output}: is one of the inputs "
-                    "or framework files; choose another file"
-                ],
-            )
+    from lpc_assess.commands.outputs import OutputClash, check_outputs, framework_inputs
+
+    try:  # files found in folders too: a pilot's folder may hold the output's name
+        check_outputs(
+            [("--output", options.output)],
+            [
+                *(("an input", p) for p in files),
+                *(("a framework file", p) for p in framework_inputs(options.framework)),
+                ("the --map file", options.mapping),
+            ],
+        )
+    except OutputClash as exc:
+        return AnalyseResult(2, [f"lpc-assess analyse: {exc}"])
     reading = _Reading(framework, csv_options)
     for problem_ in missing:
         reading.reject([problem_])

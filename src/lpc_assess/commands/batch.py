@@ -30,6 +30,7 @@ from lpc_assess.pipeline.raters import RaterFeedback
 
 if TYPE_CHECKING:
     from lpc_assess.inputs.options import CsvOptions
+    from lpc_assess.inputs.source import Source
     from lpc_assess.model.framework import Framework
     from lpc_assess.pipeline.consumer import Consumer
     from lpc_assess.scoring.compiled import CompiledScorer
@@ -185,40 +186,33 @@ class BatchRun:
         """Score every response of one input file; problems are recorded, never raised."""
         from lpc_assess.inputs.reading import display_path
         from lpc_assess.inputs.source import RejectedRow
-        from lpc_assess.inputs.sources import open_source
+        from lpc_assess.inputs.sources import open_source, read_input
 
         self.inputs += 1
-        done = 0
+        shown = display_path(path)
 
-        def progress(position: int) -> None:
-            nonlocal done
-            advance(position - done)
-            done = position
+        def rejected(row: RejectedRow) -> None:
+            self.reject(row.problems)
+            if row.name and self.anonymiser is None and len(self.names) < MAX_PROBLEMS:
+                self.names[(shown, row.row)] = row.name
 
-        try:
-            source = open_source(path, self.framework, self.scorer, self.csv_options)
-            self.notes.extend(source.notes)
-            if source.ignored_columns:
-                self.summary.ignored_columns.append(
-                    {"source": display_path(path), "columns": list(source.ignored_columns)}
-                )
-            for item in source.chunks(progress):
-                if isinstance(item, RejectedRow):
-                    self.reject(item.problems)
-                    if item.name and self.anonymiser is None and len(self.names) < MAX_PROBLEMS:
-                        self.names[(display_path(path), item.row)] = item.name
-                else:
-                    self.accept(item)
-            for problem in source.problems:  # warnings: complete once the rows are read
-                self.problem(problem)
-            numbered = self.seen.numbered(display_path(path))
-            if numbered is not None:
-                self.problem(numbered)
-        except InputError as exc:
-            self.reject(exc.diagnostics)
-            from lpc_assess.writers.progress import file_size
+        def opener(path: Path) -> Source:
+            return open_source(path, self.framework, self.scorer, self.csv_options)
 
-            progress(file_size(path))
+        read = read_input(path, opener, advance, self.accept, rejected)
+        self.notes.extend(read.notes)
+        if read.source is not None and read.source.ignored_columns:
+            self.summary.ignored_columns.append(
+                {"source": shown, "columns": list(read.source.ignored_columns)}
+            )
+        if read.failure:
+            self.reject(read.failure)
+            return
+        for problem in read.problems:  # warnings: complete once the rows are read
+            self.problem(problem)
+        numbered = self.seen.numbered(shown)
+        if numbered is not None:
+            self.problem(numbered)
 
     # Finishing --------------------------------------------------------------------------
 

@@ -73,31 +73,21 @@ class SideReader:
     def read(self, cohort: Cohort, path: Path, advance: Callable[[int], None]) -> None:
         """Every response of one input file into `cohort`; problems recorded, never raised."""
         from lpc_assess.inputs.reading import display_path
-        from lpc_assess.inputs.source import RejectedRow
+        from lpc_assess.inputs.sources import read_input
 
         number = cohort.begin(display_path(path))
-        done = 0
-
-        def progress(position: int) -> None:
-            nonlocal done
-            advance(position - done)
-            done = position
-
-        try:
-            source = self.open(path, cohort.sources[-1])
-            cohort.notes.extend(source.notes)
-            for item in source.chunks(progress):
-                if isinstance(item, RejectedRow):
-                    cohort.reject(item.problems, number)
-                else:
-                    cohort.add(item, number)
-            for problem in source.problems:  # warnings: complete once the rows are read
-                cohort.problem(problem, number)
-        except InputError as exc:
-            cohort.reject(exc.diagnostics, number)
-            from lpc_assess.writers.progress import file_size
-
-            progress(file_size(path))
+        read = read_input(
+            path,
+            lambda path: self.open(path, cohort.sources[-1]),
+            advance,
+            lambda chunk: cohort.add(chunk, number),
+            lambda row: cohort.reject(row.problems, number),
+        )
+        cohort.notes.extend(read.notes)
+        if read.failure:
+            cohort.reject(read.failure, number)
+        for problem in read.problems:  # warnings: complete once the rows are read
+            cohort.problem(problem, number)
         cohort.end(number)
 
     def open(self, path: Path, shown: str) -> Source:
@@ -184,9 +174,18 @@ def run_progress(
 ) -> ProgressResult:
     """Run `progress`: exit code 0 fine, 1 an input rejected or a side empty, 2 unusable
     options, 130 interrupted. `progress` makes the progress display."""
+    from lpc_assess.commands.outputs import OutputClash, check_outputs, framework_inputs
+
     try:
         check_options(options)
-    except UsageError as exc:
+        check_outputs(
+            [("--output", options.output)],
+            [
+                *(("a framework file", p) for p in framework_inputs(options.framework)),
+                ("the --map file", options.mapping),
+            ],
+        )
+    except (UsageError, OutputClash) as exc:
         return ProgressResult(2, [f"lpc-assess progress: {exc}"])
     from lpc_assess.inputs.sources import expand_inputs
     from lpc_assess.model.framework import load_framework

@@ -7,9 +7,11 @@ A new format is one class and one line in `open_source`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,9 +19,10 @@ from lpc_assess.diagnostics import Diagnostic, row_problem
 
 if TYPE_CHECKING:
     from lpc_assess.inputs.options import CsvOptions
-    from lpc_assess.inputs.source import Source
+    from lpc_assess.inputs.source import RejectedRow, Source
     from lpc_assess.model.framework import Framework
     from lpc_assess.scoring.compiled import CompiledScorer
+    from lpc_assess.scoring.scored import ScoredChunk
 
 
 ANSWERS_SUFFIXES = (".yaml", ".yml", ".json")
@@ -84,6 +87,65 @@ def open_source(
             )
         ]
     )
+
+
+@dataclass
+class InputRead:
+    """What reading one input gave besides its responses.
+
+    `source` is None when the input could not be opened. `failure` holds the
+    diagnostics that rejected the input as a whole (empty when it was read);
+    `problems` the source's warnings, complete once its rows were read.
+    """
+
+    source: Source | None
+    failure: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[str]:
+        return self.source.notes if self.source is not None else []
+
+    @property
+    def problems(self) -> list[Diagnostic]:
+        return self.source.problems if self.source is not None and not self.failure else []
+
+
+def read_input(
+    path: Path,
+    opener: Callable[[Path], Source],
+    advance: Callable[[int], None],
+    take: Callable[[ScoredChunk], None],
+    reject: Callable[[RejectedRow], None],
+) -> InputRead:
+    """Stream one input: each chunk to `take`, each bad row to `reject`.
+
+    What `batch`, `progress` and `analyse` share: `advance` gets the bytes read
+    since its last call (the whole file when the input is refused), and an
+    input that cannot be used is returned as a failure, never raised.
+    """
+    from lpc_assess.diagnostics import InputError
+    from lpc_assess.inputs.source import RejectedRow
+
+    done = 0
+
+    def progress(position: int) -> None:
+        nonlocal done
+        advance(position - done)
+        done = position
+
+    source = None
+    try:
+        source = opener(path)
+        for item in source.chunks(progress):
+            if isinstance(item, RejectedRow):
+                reject(item)
+            else:
+                take(item)
+    except InputError as exc:
+        with contextlib.suppress(OSError):
+            progress(path.stat().st_size)  # the whole file counts as read
+        return InputRead(source, exc.diagnostics)
+    return InputRead(source)
 
 
 def expand_inputs(paths: list[Path], exclude: set[Path]) -> tuple[list[Path], list[Diagnostic]]:
