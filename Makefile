@@ -68,8 +68,11 @@ bench: $(STAMP)
 	$(BIN)/python -c 'import pandas, polars' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[test,pdf,bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# The JSON Schemas, and the record of each built-in framework's check that lets commands
+# start without the YAML parser and pydantic (src/lpc_assess/model/lookup.py).
 schemas: $(STAMP)
 	for kind in framework theme answers; do $(BIN)/lpc-assess schema $$kind > schemas/$$kind.schema.json; done
+	for dir in frameworks/*/; do $(BIN)/python -c 'import sys, pathlib; from lpc_assess.model.lookup import write_record; write_record(pathlib.Path(sys.argv[1]))' $$dir; done
 
 # Mutation testing (docs/mutation-testing.md): mutmut changes the scoring, team statistics
 # and 360 code one small edit at a time and runs their unit tests ([tool.mutmut] in

@@ -102,7 +102,7 @@ def frameworks() -> None:
 
     Local frameworks are the folders under ./frameworks/ that hold a framework.yaml.
     """
-    from lpc_assess.model.framework import discover_frameworks
+    from lpc_assess.model.lookup import discover_frameworks
 
     found = discover_frameworks()
     if not found:
@@ -130,7 +130,7 @@ def show(
 ) -> None:
     """Show a framework's themes and statements, as a tree or as JSON."""
     from lpc_assess.diagnostics import InputError
-    from lpc_assess.model.framework import load_framework
+    from lpc_assess.model.lookup import load_framework
 
     try:
         loaded = load_framework(framework)
@@ -222,7 +222,7 @@ def blank(
     """
     from lpc_assess.commands.blank import blank_text
     from lpc_assess.diagnostics import InputError
-    from lpc_assess.model.framework import load_framework
+    from lpc_assess.model.lookup import load_framework
 
     try:
         loaded = load_framework(framework)

@@ -154,3 +154,11 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 RENDERERS = {"text": render_text, "json": render_json, "github": render_github}
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """` (did you mean 'x'?)` when a close choice exists, else ``."""
+    import difflib
+
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""

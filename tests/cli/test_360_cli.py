@@ -19,7 +19,7 @@ import yaml
 from typer.testing import CliRunner
 
 from lpc_assess.cli import app
-from lpc_assess.model.framework import load_framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.scoring.person import score_response
 from tests.conftest import BUILTIN, DATA, run_cli
 

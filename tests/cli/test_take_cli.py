@@ -17,7 +17,7 @@ from typing import Any
 import icalendar
 import yaml
 
-from lpc_assess.model.framework import load_framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.questionnaire.flow import build_steps
 from tests.conftest import DATA, REPO, run_cli
 

@@ -29,7 +29,7 @@ import icalendar
 import pytest
 import yaml
 
-from lpc_assess.model.framework import load_framework
+from lpc_assess.model.lookup import load_framework
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from lpc_assess.cli import app
 from lpc_assess.inputs.columns import normalise_header
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.scoring.person import score_response
 from tests.conftest import DATA, run_cli
 from tests.unit.inputs.test_workbook import ms_forms_rows

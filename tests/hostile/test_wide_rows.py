@@ -23,7 +23,8 @@ import pytest
 
 import lpc_assess.inputs.csv_text as csv_text
 from lpc_assess.inputs.csv_text import Records, RowTooLarge
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.scoring.person import score_response
 
 # The peak memory a run may take, whatever one row holds: a small batch alone takes

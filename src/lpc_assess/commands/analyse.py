@@ -128,7 +128,7 @@ def run_analyse(
     2 unusable options, 130 interrupted. `progress` makes the progress display."""
     from lpc_assess.commands.batch import spreadsheet_options
     from lpc_assess.inputs.sources import expand_inputs
-    from lpc_assess.model.framework import load_framework
+    from lpc_assess.model.lookup import load_framework
 
     problem = _check(options)
     if problem:

@@ -348,7 +348,7 @@ def run_batch(options: BatchOptions, progress: Callable[[list[Path]], Progress])
         check_batch_outputs(options)
     except UsageError as exc:
         return BatchResult(2, [f"lpc-assess batch: {exc}"])
-    from lpc_assess.model.framework import load_framework
+    from lpc_assess.model.lookup import load_framework
 
     try:
         framework = load_framework(options.framework)

@@ -27,7 +27,7 @@ def blank_csv(framework: Framework) -> str:
         header += [i.id for i in theme.indicators]
         statements += [i.statement for i in theme.indicators]
         if framework.facets is not None:  # docs/facets.md: `<theme>.<facet>` columns
-            from lpc_assess.model.facets import fill
+            from lpc_assess.model.framework import fill
 
             header += [f"{theme.id}.{item.id}" for item in framework.facets.items]
             statements += [fill(item.prompt, theme.title) for item in framework.facets.items]
@@ -76,7 +76,7 @@ def blank_yaml(framework: Framework) -> str:
 
 def _facet_lines(framework: Framework) -> list[str]:
     """The `facets` part of a blank answers file: every theme's facets, unanswered."""
-    from lpc_assess.model.facets import fill
+    from lpc_assess.model.framework import fill
 
     facets = framework.facets
     if facets is None:

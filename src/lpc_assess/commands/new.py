@@ -18,7 +18,9 @@ from pathlib import Path
 from lpc_assess.diagnostics import Diagnostic, InputError
 from lpc_assess.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from lpc_assess.inputs.documents import display_path, parse_yaml, read_text
-from lpc_assess.model.framework import Framework, check_framework, framework_file
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.framework_check import check_framework
+from lpc_assess.model.lookup import framework_file
 from lpc_assess.model.schema import KINDS, schema_text
 from lpc_assess.writers.files import atomic_write, inside, slugify
 

@@ -32,7 +32,7 @@ def same_file(a: Path, b: Path) -> bool:
 def framework_inputs(spec: str | None) -> list[Path]:
     """The files a framework is read from: its framework.yaml and every file beside it."""
     from lpc_assess.diagnostics import InputError
-    from lpc_assess.model.framework import framework_file
+    from lpc_assess.model.lookup import framework_file
 
     try:
         main = framework_file(spec)

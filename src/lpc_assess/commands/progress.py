@@ -188,7 +188,7 @@ def run_progress(
     except (UsageError, OutputClash) as exc:
         return ProgressResult(2, [f"lpc-assess progress: {exc}"])
     from lpc_assess.inputs.sources import expand_inputs
-    from lpc_assess.model.framework import load_framework
+    from lpc_assess.model.lookup import load_framework
     from lpc_assess.scoring.compiled import CompiledScorer
 
     try:

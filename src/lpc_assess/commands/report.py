@@ -18,7 +18,8 @@ from lpc_assess.commands.result import CommandResult
 from lpc_assess.diagnostics import Diagnostic, InputError
 from lpc_assess.inputs.documents import Document, display_path, error, load_document
 from lpc_assess.model.answers import Response, load_answers, parse_answers
-from lpc_assess.model.framework import SLUG_PATTERN, builtin_frameworks_dir, load_framework
+from lpc_assess.model.framework import SLUG_PATTERN
+from lpc_assess.model.lookup import builtin_frameworks_dir, load_framework
 from lpc_assess.reports.templates import FORMATS, date_text
 from lpc_assess.scoring.person import compare_scores, score_response
 from lpc_assess.writers.files import atomic_write

@@ -104,7 +104,7 @@ def run_take(
     this program (default: as it was invoked).
     """
     from lpc_assess.diagnostics import InputError
-    from lpc_assess.model.framework import load_framework
+    from lpc_assess.model.lookup import load_framework
 
     try:
         loaded = load_framework(framework)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lpc_assess.diagnostics import Diagnostic
 from lpc_assess.inputs.documents import display_path, error
-from lpc_assess.model.framework import check_framework
+from lpc_assess.model.framework_check import check_framework
 
 
 def framework_files(path: Path) -> tuple[list[Path], list[Diagnostic]]:

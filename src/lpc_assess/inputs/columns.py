@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lpc_assess.diagnostics import InputError, quote_cell
-from lpc_assess.inputs.documents import did_you_mean, error, load_document
+from lpc_assess.diagnostics import InputError, did_you_mean, quote_cell
 from lpc_assess.inputs.options import CsvOptions
+from lpc_assess.inputs.reading import error
 from lpc_assess.model.framework import Framework
 
 # Metadata columns that say when a form was sent (Microsoft Forms, Google Forms, LimeSurvey).
@@ -105,6 +105,8 @@ def _header_candidates(header: str, *, suffixes: bool = False) -> list[str]:
 
 def load_mapping(path: Path, framework: Framework) -> dict[str, str]:
     """`--map FILE`: a YAML mapping of CSV header -> indicator id, checked against `framework`."""
+    from lpc_assess.inputs.documents import load_document  # YAML: only for --map
+
     doc = load_document(path)
     ids = {i.casefold(): i for i in framework.indicator_ids}
     from lpc_assess.inputs.facet_columns import facet_header_forms

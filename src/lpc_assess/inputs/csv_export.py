@@ -26,8 +26,8 @@ from lpc_assess.inputs.csv_text import (
     read_head,
     sniff_delimiter,
 )
-from lpc_assess.inputs.documents import display_path
 from lpc_assess.inputs.options import CsvOptions
+from lpc_assess.inputs.reading import display_path
 from lpc_assess.inputs.source import RejectedRow
 from lpc_assess.inputs.table import CHUNK_ROWS, Table, UnreadableRow, qualtrics_rows
 from lpc_assess.model.framework import Framework

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from lpc_assess.diagnostics import Diagnostic, InputError
-from lpc_assess.inputs.documents import error
-from lpc_assess.inputs.reading import require_regular
+from lpc_assess.inputs.reading import error, require_regular
 
 MAX_CELL = 1 << 20  # 1 MiB: the longest cell, and the longest row, in characters
 MAX_CELLS = 10_000  # the most cells one row may have

@@ -17,7 +17,6 @@ stream by our own small builder, so that:
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Sequence
@@ -550,12 +549,6 @@ def describe(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return type(value).__name__
-
-
-def did_you_mean(word: str, choices: Sequence[str]) -> str:
-    """` (did you mean 'x'?)` when a close choice exists, else ``."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
 
 
 def _short(tag: str) -> str:

@@ -18,8 +18,7 @@ from lpc_assess.inputs.cells import CellDecoder
 from lpc_assess.inputs.facet_columns import facet_key
 
 if TYPE_CHECKING:
-    from lpc_assess.model.common import Scale
-    from lpc_assess.model.framework import Framework
+    from lpc_assess.model.framework import Framework, Scale
     from lpc_assess.scoring.facets import FacetRow
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lpc_assess.model.facets import fill
+from lpc_assess.model.framework import fill
 
 if TYPE_CHECKING:
     from lpc_assess.model.framework import Framework

@@ -156,7 +156,7 @@ def expand_inputs(paths: list[Path], exclude: set[Path]) -> tuple[list[Path], li
     Excel's `~$` lock files; each file is read once; `exclude` (this run's own
     outputs) is skipped.
     """
-    from lpc_assess.inputs.documents import display_path
+    from lpc_assess.inputs.reading import display_path
 
     files: list[Path] = []
     problems: list[Diagnostic] = []

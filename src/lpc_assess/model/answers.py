@@ -12,14 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 
-from lpc_assess.diagnostics import Diagnostic, InputError
-from lpc_assess.inputs.documents import (
-    Document,
-    describe,
-    did_you_mean,
-    display_path,
-    load_document,
-)
+from lpc_assess.diagnostics import Diagnostic, InputError, did_you_mean
+from lpc_assess.inputs.documents import Document, describe, display_path, load_document
 from lpc_assess.model.facets import check_facet_answers
 from lpc_assess.model.framework import SLUG_PATTERN, Framework
 from lpc_assess.model.pledge import Pledge, PreviousPledge

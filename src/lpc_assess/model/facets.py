@@ -1,7 +1,8 @@
 """Facets: knowledge, skill, will and confidence (or a framework's own), asked for every theme.
 
-The optional `facets` block of `framework.yaml` and each theme's
-`facet_actions`: their models, the rules `validate` checks, and the check of
+The rules `validate` checks on the optional `facets` block of `framework.yaml`
+and on each theme's `facet_actions` (their models are in `model.framework_file`,
+the plain facets every command uses in `model.framework`), and the check of
 the `facets` answers in an answers file. docs/framework-format.md ("facets")
 and docs/facets.md describe them.
 """
@@ -12,66 +13,17 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field
+from lpc_assess.diagnostics import Diagnostic, did_you_mean
+from lpc_assess.inputs.documents import Document, describe
+from lpc_assess.model.framework import PLACEHOLDER, RESERVED_IDS, SIDES, Facets, Scale
+from lpc_assess.model.framework_file import Facets as FacetsFile
+from lpc_assess.model.framework_file import scale_rules
 
-from lpc_assess.diagnostics import Diagnostic
-from lpc_assess.inputs.documents import Document, describe, did_you_mean
-from lpc_assess.model.common import Scale, Slug, StrictModel, Text, scale_rules
-
-SIDES = ("ability", "willingness")
-QUADRANTS = ("delegate", "guide", "excite", "direct")
-# Keys that sit beside facet ids in outputs (report JSON, summary, scores columns).
-RESERVED_IDS = ("ability", "willingness", "quadrant", "quadrants", "limiting")
-PLACEHOLDER = "{theme}"
 SKIP = "skip"
-DEFAULT_THRESHOLD = 50.0
 
 _PLACEHOLDERS = re.compile(r"\{([^{}]*)\}")
-
-
-class FacetItem(StrictModel):
-    """One facet: asked once per theme, on the facet scale."""
-
-    id: Slug = Field(description="Slug: unique, and not the id of a theme or an indicator.")
-    label: Text = Field(description="A short name shown in reports and spreadsheet headers.")
-    side: Literal["ability", "willingness"] = Field(
-        description="ability (knowing, being able) or willingness (wanting, daring)."
-    )
-    prompt: Text = Field(
-        description="The question asked for each theme; {theme} becomes the theme's title."
-    )
-    actions: list[Text] = Field(
-        default_factory=list,
-        description="Suggestions shown when this facet holds a theme back; {theme} becomes "
-        "the theme's title. A theme's facet_actions replace them for that theme.",
-    )
-
-
-class Facets(StrictModel):
-    """The `facets` block of framework.yaml."""
-
-    scale: Scale = Field(description="The answer scale of the facet questions.")
-    threshold: float = Field(
-        DEFAULT_THRESHOLD,
-        ge=0,
-        le=100,
-        description="Percent at or above which a side (ability, willingness) counts as high.",
-    )
-    items: list[FacetItem] = Field(description="The facets, in the order they are asked.")
-
-    @property
-    def ids(self) -> list[str]:
-        return [item.id for item in self.items]
-
-    def item(self, facet_id: str) -> FacetItem:
-        return next(item for item in self.items if item.id == facet_id)
-
-
-def fill(text: str, title: str) -> str:
-    """A prompt or action with `{theme}` replaced by the theme's title."""
-    return text.replace(PLACEHOLDER, title)
 
 
 @dataclass(frozen=True)
@@ -86,7 +38,7 @@ class ThemeFacetActions:
 
 
 def facet_rules(
-    facets: Facets | None,
+    facets: FacetsFile | None,
     doc: Document,
     themes: Sequence[ThemeFacetActions],
     other_ids: Mapping[str, str],
@@ -106,7 +58,9 @@ def facet_rules(
     return out
 
 
-def _item_rules(facets: Facets, doc: Document, other_ids: Mapping[str, str]) -> list[Diagnostic]:
+def _item_rules(
+    facets: FacetsFile, doc: Document, other_ids: Mapping[str, str]
+) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: set[str] = set()
     for i, item in enumerate(facets.items):
@@ -191,7 +145,7 @@ def _theme_actions_rules(theme: ThemeFacetActions, declared: Sequence[str]) -> l
 
 
 def _missing_actions(
-    facets: Facets, doc: Document, themes: Sequence[ThemeFacetActions]
+    facets: FacetsFile, doc: Document, themes: Sequence[ThemeFacetActions]
 ) -> list[Diagnostic]:
     """A facet that could be a theme's limiting facet with nothing to suggest for it."""
     out: list[Diagnostic] = []

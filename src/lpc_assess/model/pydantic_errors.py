@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from lpc_assess.diagnostics import Diagnostic
-from lpc_assess.inputs.documents import Document, describe, did_you_mean
+from lpc_assess.diagnostics import Diagnostic, did_you_mean
+from lpc_assess.inputs.documents import Document, describe
 from lpc_assess.writers.files import slugify
 
 M = TypeVar("M", bound=BaseModel)

@@ -82,7 +82,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     from pydantic import BaseModel
 
     from lpc_assess.model.answers import AnswersFile
-    from lpc_assess.model.framework import FrameworkFile, Theme
+    from lpc_assess.model.framework_file import FrameworkFile, Theme
 
     models: dict[str, type[BaseModel]] = {
         "framework": FrameworkFile,

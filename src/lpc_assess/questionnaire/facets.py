@@ -14,13 +14,12 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from lpc_assess.model.facets import fill
+from lpc_assess.model.framework import fill
 from lpc_assess.questionnaire.keys import BACK, HELP, QUIT, SKIP, Action, closest, normal
 
 if TYPE_CHECKING:
     from lpc_assess.model.answers import Response
-    from lpc_assess.model.facets import FacetItem, Facets
-    from lpc_assess.model.framework import Framework, Theme
+    from lpc_assess.model.framework import FacetItem, Facets, Framework, Theme
     from lpc_assess.questionnaire.prompts import Prompt
 
 

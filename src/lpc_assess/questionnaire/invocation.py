@@ -78,7 +78,7 @@ def resume_command(
     previous: Path | None = None,
 ) -> str:
     """The exact command that carries on with `answers`."""
-    from lpc_assess.model.framework import DEFAULT_FRAMEWORK
+    from lpc_assess.model.lookup import DEFAULT_FRAMEWORK
 
     words = [*program, "take"]
     if framework and framework != DEFAULT_FRAMEWORK:
@@ -101,7 +101,7 @@ def report_command(
     compare: Path | None = None,
 ) -> str:
     """The command that writes the report of a complete answers file."""
-    from lpc_assess.model.framework import DEFAULT_FRAMEWORK
+    from lpc_assess.model.lookup import DEFAULT_FRAMEWORK
 
     words = [*program, "report", str(answers)]
     if framework and framework != DEFAULT_FRAMEWORK:
@@ -117,7 +117,7 @@ def retake_command(
 ) -> str:
     """From any folder: go to the answers' folder and take the self-check again, following
     up `answers` (its pledge, and the comparison). `program` should be `anywhere` words."""
-    from lpc_assess.model.framework import DEFAULT_FRAMEWORK
+    from lpc_assess.model.lookup import DEFAULT_FRAMEWORK
 
     folder = answers.resolve().parent
     words = [*program, "take"]

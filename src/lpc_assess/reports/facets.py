@@ -18,14 +18,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from lpc_assess.model.facets import QUADRANTS
+from lpc_assess.model.framework import QUADRANTS
 from lpc_assess.reports.heatmap import band_index
 from lpc_assess.reports.templates import clean_text, number_text, percent_text
 from lpc_assess.scoring.facets import score_facets
 
 if TYPE_CHECKING:
-    from lpc_assess.model.facets import FacetItem, Facets
-    from lpc_assess.model.framework import Framework
+    from lpc_assess.model.framework import FacetItem, Facets, Framework
     from lpc_assess.scoring.facet_summary import FacetSummary
 
 # The kind of development that addresses each facet of the built-in framework.

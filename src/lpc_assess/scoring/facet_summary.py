@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from lpc_assess.model.facets import QUADRANTS
+from lpc_assess.model.framework import QUADRANTS
 from lpc_assess.scoring.facets import score_theme_facets
 
 if TYPE_CHECKING:
-    from lpc_assess.model.facets import Facets
-    from lpc_assess.model.framework import Framework
+    from lpc_assess.model.framework import Facets, Framework
     from lpc_assess.scoring.scored import ScoredChunk
 
 # Distinct answer tuples of one theme held before they are folded into the counts.

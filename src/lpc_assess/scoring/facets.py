@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lpc_assess.model.facets import Facets
-    from lpc_assess.model.framework import Framework
+    from lpc_assess.model.framework import Facets, Framework
 
 # Percents are compared with the threshold after rounding away float noise, as bands are
 # (scoring/person.py): a mean of 50.00000000000001 or 49.99999999999999 is 50.

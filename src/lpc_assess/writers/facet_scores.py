@@ -16,8 +16,7 @@ from lpc_assess.scoring.compiled import Memo
 from lpc_assess.scoring.facets import FacetRow, score_theme_facets
 
 if TYPE_CHECKING:
-    from lpc_assess.model.facets import Facets
-    from lpc_assess.model.framework import Framework
+    from lpc_assess.model.framework import Facets, Framework
     from lpc_assess.scoring.scored import ScoredChunk
 
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from lpc_assess.cli import app
 from lpc_assess.commands.blank import blank_yaml
 from lpc_assess.model.answers import load_answers
-from lpc_assess.model.framework import load_framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.scoring.person import score_response
 from tests.conftest import DATA
 

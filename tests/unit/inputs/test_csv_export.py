@@ -25,7 +25,8 @@ from lpc_assess.inputs.csv_export import (
     open_export,
     sniff_delimiter,
 )
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.scoring.compiled import CompiledScorer
 from lpc_assess.scoring.person import score_response
 from lpc_assess.scoring.scored import ScoredResponse

@@ -12,7 +12,8 @@ from lpc_assess.inputs.columns import load_mapping
 from lpc_assess.inputs.options import CsvOptions
 from lpc_assess.inputs.source import RejectedRow
 from lpc_assess.inputs.sources import open_source
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.scoring.compiled import CompiledScorer
 from lpc_assess.scoring.scored import ScoredResponse
 from tests.conftest import DATA

@@ -10,7 +10,8 @@ import pytest
 from lpc_assess.inputs.cells import CellDecoder
 from lpc_assess.inputs.columns import fold_typography, match_columns, normalise_header
 from lpc_assess.inputs.options import CsvOptions
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from tests.conftest import REPO
 
 MINI = str(REPO / "tests" / "data" / "valid" / "mini")

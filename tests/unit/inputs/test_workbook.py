@@ -21,7 +21,8 @@ from lpc_assess.inputs.options import CsvOptions
 from lpc_assess.inputs.source import RejectedRow
 from lpc_assess.inputs.sources import expand_inputs, open_source
 from lpc_assess.inputs.workbook import Workbook, cell_text, open_workbook
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.scoring.compiled import CompiledScorer
 from lpc_assess.scoring.person import score_response
 from lpc_assess.scoring.scored import ScoredResponse

@@ -12,7 +12,8 @@ import pytest
 
 from lpc_assess.diagnostics import InputError
 from lpc_assess.model.answers import Response, load_answers
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from tests.conftest import DATA
 
 ANSWERS = DATA / "answers"

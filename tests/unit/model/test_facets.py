@@ -10,7 +10,9 @@ import pytest
 from lpc_assess.diagnostics import InputError, render_text
 from lpc_assess.inputs.documents import parse_yaml
 from lpc_assess.model.answers import dump_answers, parse_answers
-from lpc_assess.model.framework import Framework, check_framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.framework_check import check_framework
+from lpc_assess.model.lookup import load_framework
 from tests.conftest import BUILTIN, DATA, REPO
 
 FACETS_MINI = DATA / "valid" / "facets"

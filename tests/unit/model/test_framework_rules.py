@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from lpc_assess.diagnostics import render_text
-from lpc_assess.model.framework import check_framework, load_framework
+from lpc_assess.model.framework_check import check_framework
+from lpc_assess.model.lookup import load_framework
 from tests.conftest import BUILTIN, DATA, REPO
 
 # Folders whose name is not exactly the code they produce.

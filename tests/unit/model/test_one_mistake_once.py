@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lpc_assess.inputs.documents import parse_yaml
-from lpc_assess.model.framework import Theme, check_framework
+from lpc_assess.model.framework_check import check_framework
+from lpc_assess.model.framework_file import Theme
 from lpc_assess.model.pydantic_errors import validate_model
 
 FRAMEWORK = """\

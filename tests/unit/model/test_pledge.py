@@ -12,7 +12,8 @@ import yaml
 
 from lpc_assess.diagnostics import InputError
 from lpc_assess.model.answers import Response, dump_answers, load_answers
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.model.pledge import Pledge, PreviousPledge, mentions_date
 from tests.conftest import DATA
 

@@ -16,7 +16,8 @@ from lpc_assess.diagnostics import Diagnostic
 from lpc_assess.inputs.options import CsvOptions
 from lpc_assess.inputs.source import RejectedRow
 from lpc_assess.inputs.sources import open_source
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.pipeline.anonymise import Anonymiser
 from lpc_assess.pipeline.person_reports import LISTED_PLANNED, PersonReports
 from lpc_assess.pipeline.raters import RaterFeedback

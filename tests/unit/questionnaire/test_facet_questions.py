@@ -8,7 +8,8 @@ import copy
 import pytest
 
 from lpc_assess.model.answers import Response
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.questionnaire.flow import Outcome, Questionnaire, build_steps
 from lpc_assess.questionnaire.prompts import ScriptedPrompt
 from tests.conftest import DATA

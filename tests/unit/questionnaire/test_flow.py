@@ -25,7 +25,8 @@ from lpc_assess.commands.take import (
     summary_lines,
 )
 from lpc_assess.model.answers import Response
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.model.pledge import Pledge
 from lpc_assess.questionnaire.flow import Outcome, Questionnaire, build_steps
 from lpc_assess.questionnaire.prompts import CTRL_C, ScriptedPrompt, TerminalPrompt

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from lpc_assess.model.answers import Response
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.reports.facets import person_facets_context, team_facets_context
 from lpc_assess.reports.person import render_person
 from lpc_assess.reports.templates import render_template

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.reports.subject import CLOSE_TEXT, WORTH_TEXT, gap_words, render_subject
 from lpc_assess.scoring.person import score_response
 from lpc_assess.scoring.threesixty import THIRD, FeedbackCollector, SubjectFeedback

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.pipeline.people import PeopleTable
 from lpc_assess.reports.heatmap import band_index, band_shades, heat_cell, heat_css
 from lpc_assess.reports.likert import MARK_TEXT

@@ -11,7 +11,8 @@ import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
 from lpc_assess.model.answers import Response, load_answers
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.reports.person import person_context, person_json, render_person
 from lpc_assess.reports.templates import (
     MdSafe,

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from lpc_assess.model.answers import Response
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.scoring import facet_summary
 from lpc_assess.scoring.compiled import CompiledScorer
 from lpc_assess.scoring.facet_summary import FacetSummary

@@ -191,7 +191,7 @@ def framework_of(
         description=None,
         scale=Scale(min=low, max=high, labels={v: f"label {v}" for v in range(low, high + 1)}),
         scoring=Scoring(min_answered=0.01),
-        bands=[Band.model_validate({"id": "all", "label": "All", "from": 0})],
+        bands=[Band(id="all", label="All", from_=0)],
         themes=built,
         resources=[],
     )

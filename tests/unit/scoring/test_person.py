@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import pytest
 
-from lpc_assess.model.framework import Framework, Indicator, Theme, load_framework
+from lpc_assess.model.framework import Framework, Indicator, Theme
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.scoring.person import (
     band_for,
     compare_scores,

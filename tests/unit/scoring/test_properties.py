@@ -17,15 +17,8 @@ from lpc_assess.inputs.csv_export import CsvOptions, open_export
 from lpc_assess.inputs.documents import parse_json, parse_yaml
 from lpc_assess.inputs.source import RejectedRow
 from lpc_assess.model.answers import parse_answers
-from lpc_assess.model.framework import (
-    Band,
-    Framework,
-    Indicator,
-    Scale,
-    Scoring,
-    Theme,
-    check_framework,
-)
+from lpc_assess.model.framework import Band, Framework, Indicator, Scale, Scoring, Theme
+from lpc_assess.model.framework_check import check_framework
 from lpc_assess.scoring.compiled import CompiledScorer
 from lpc_assess.scoring.person import keyed_value, score_response
 from lpc_assess.scoring.scored import ScoredChunk, ScoredResponse
@@ -110,7 +103,7 @@ def test_a_mutated_framework_gives_diagnostics_never_an_exception(
 @given(content=mutated(ANSWERS_YAML))
 def test_mutated_answers_raise_only_input_error(content: bytes) -> None:
     from lpc_assess.inputs.documents import decode_text
-    from lpc_assess.model.framework import load_framework
+    from lpc_assess.model.lookup import load_framework
 
     framework = load_framework(None)
     try:
@@ -136,7 +129,7 @@ def test_any_text_as_yaml_or_json_raises_only_input_error(text: str) -> None:
 def test_mutated_csv_export_rejects_rows_or_the_file_never_crashes(
     tmp_path_factory: object, content: bytes
 ) -> None:
-    from lpc_assess.model.framework import load_framework
+    from lpc_assess.model.lookup import load_framework
 
     framework = load_framework(None)
     path = Path(tmp_path_factory.mktemp("csv")) / "export.csv"  # type: ignore[attr-defined]
@@ -180,8 +173,8 @@ def build_framework(
         scale=Scale(min=low, max=high, labels={v: str(v) for v in range(low, high + 1)}),
         scoring=Scoring(min_answered=min_answered),
         bands=[
-            Band.model_validate({"id": "low", "label": "Low", "from": 0}),
-            Band.model_validate({"id": "high", "label": "High", "from": 50}),
+            Band(id="low", label="Low", from_=0),
+            Band(id="high", label="High", from_=50),
         ],
         themes=themes,
         resources=[],

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from lpc_assess.model.framework import Band, Framework, load_framework
+from lpc_assess.model.framework import Band, Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.scoring.compiled import CompiledScorer, Memo
 from lpc_assess.scoring.person import band_for, score_response, score_theme
 from tests.conftest import DATA
@@ -47,8 +48,8 @@ def test_each_answered_statement_knows_its_theme(five: Framework) -> None:
 
 def test_a_percent_below_every_band_has_no_band() -> None:
     bands = [
-        Band.model_validate({"id": "mid", "label": "Mid", "from": 40}),
-        Band.model_validate({"id": "top", "label": "Top", "from": 80}),
+        Band(id="mid", label="Mid", from_=40),
+        Band(id="top", label="Top", from_=80),
     ]
     assert band_for(bands, 39.9) is None
     assert band_for(bands, 40.0) is bands[0]

@@ -18,15 +18,8 @@ import lpc_assess.scoring.compiled as compiled_module
 import lpc_assess.scoring.team as team_module
 from lpc_assess.inputs.csv_export import CsvOptions, open_export
 from lpc_assess.inputs.source import RejectedRow
-from lpc_assess.model.framework import (
-    Band,
-    Framework,
-    Indicator,
-    Scale,
-    Scoring,
-    Theme,
-    load_framework,
-)
+from lpc_assess.model.framework import Band, Framework, Indicator, Scale, Scoring, Theme
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.scoring.compiled import CompiledScorer
 from lpc_assess.scoring.person import score_response
 from lpc_assess.scoring.scored import ScoredChunk, ScoredResponse
@@ -83,10 +76,7 @@ def make_framework(
         description=None,
         scale=Scale(min=low, max=high, labels={v: f"label {v}" for v in range(low, high + 1)}),
         scoring=Scoring(min_answered=min_answered),
-        bands=[
-            Band.model_validate({"id": f"b{i}", "label": f"B{i}", "from": f})
-            for i, f in enumerate(bands)
-        ],
+        bands=[Band(id=f"b{i}", label=f"B{i}", from_=f) for i, f in enumerate(bands)],
         themes=built,
         resources=[],
     )

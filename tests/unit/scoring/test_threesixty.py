@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from lpc_assess.model.answers import normalise_relationship
-from lpc_assess.model.framework import Framework, load_framework
+from lpc_assess.model.framework import Framework
+from lpc_assess.model.lookup import load_framework
 from lpc_assess.reports.subject import render_subject, team_subjects_context
 from lpc_assess.scoring.person import score_response
 from lpc_assess.scoring.threesixty import (
