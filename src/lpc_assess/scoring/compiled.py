@@ -21,7 +21,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import compress, repeat
-from operator import attrgetter, getitem, is_, truediv
+from operator import attrgetter, contains, getitem, is_, truediv
 from typing import TYPE_CHECKING, TypeVar
 
 from lpc_assess.scoring.person import _BAND_DIGITS as BAND_DIGITS
@@ -130,13 +130,19 @@ class OverallOutcome(OverallCell):
         return all(o.percent is not None for o in self.themes)
 
 
-_outcomes_of = attrgetter("outcome")
+_outcome_of = attrgetter("outcome")
+
+
+_values_of = attrgetter("values")
 
 
 _term_of = attrgetter("term")
 
 
 _percent_of = attrgetter("percent")
+
+
+_scored_of = attrgetter("scored")
 
 
 _band_id_of = attrgetter("band_id")
@@ -151,17 +157,22 @@ _total_of = attrgetter("total")
 class OverallColumns:
     """The overall scores of many responses, column-wise: one shared `OverallCell` each.
 
-    `patterns` holds one column per theme; `percents` and `band_ids` are
-    worked out when asked for.
+    `patterns` holds one column per theme; `percents`, `band_ids` and
+    `incomplete` are worked out when asked for (`incomplete` may be given by
+    whoever made the cells and already knows it).
     """
 
-    __slots__ = ("cells", "patterns")
+    __slots__ = ("cells", "patterns", "_incomplete")
 
     def __init__(
-        self, cells: list[OverallCell], patterns: Sequence[Sequence[ThemePattern]]
+        self,
+        cells: list[OverallCell],
+        patterns: Sequence[Sequence[ThemePattern]],
+        incomplete: int | None = None,
     ) -> None:
         self.cells = cells
         self.patterns = patterns
+        self._incomplete = incomplete
 
     @property
     def percents(self) -> list[float | None]:
@@ -171,6 +182,16 @@ class OverallColumns:
     def band_ids(self) -> list[str]:
         """Band ids; "" where there is no overall score."""
         return list(map(_band_id_of, self.cells))
+
+    @property
+    def incomplete(self) -> int:
+        """How many responses have an overall score that leaves out a theme (one with
+        too few answers to be scored)."""
+        if self._incomplete is None:
+            scored = [map(_scored_of, column) for column in self.patterns]
+            gaps = sum(map(contains, zip(*scored, strict=True), repeat(False)))
+            self._incomplete = gaps - self.percents.count(None)
+        return self._incomplete
 
 
 K = TypeVar("K", bound=Hashable)
@@ -243,11 +264,11 @@ class CompiledScorer:
         # bisect_right(starts, p) - 1 is the band; so index this with bisect_right itself.
         self._min_answered = [framework.min_answered(t) for t in self.themes]
         # Raw values of one theme -> its pattern; theme mean -> outcome; outcomes -> overall.
-        self.patterns: list[Memo[tuple[int | None, ...], ThemePattern]] = [
-            Memo(functools.partial(self._make_pattern, t)) for t in range(len(self.themes))
-        ]
         self._outcomes: list[Memo[float | None, ThemeOutcome]] = [
             Memo(functools.partial(self._make_outcome, t)) for t in range(len(self.themes))
+        ]
+        self.patterns: list[Memo[tuple[int | None, ...], ThemePattern]] = [
+            Memo(self._pattern_maker(t)) for t in range(len(self.themes))
         ]
         self.overalls: Memo[tuple[ThemeOutcome, ...], OverallOutcome] = Memo(self._make_overall)
         # Overall percent -> its shared cell (percents repeat: theme means are few).
@@ -257,28 +278,41 @@ class CompiledScorer:
         """The shared pattern for raw `values` (on the scale, or None) of one theme."""
         return self.patterns[theme_index][values]
 
-    def _make_pattern(self, theme_index: int, values: tuple[int | None, ...]) -> ThemePattern:
-        keyed = values
-        if self._any_reverse[theme_index]:
-            keyed = tuple(map(getitem, self._keying[theme_index], values))
-        total = len(values)
-        answered = total - keyed.count(None)
-        answered_values = keyed if answered == total else [k for k in keyed if k is not None]
-        mean = None
-        # As scoring.score_theme: the weighted mean of the answered keyed values, if enough.
-        if total and answered and answered / total >= self._min_answered[theme_index]:
-            if self._unit_weights[theme_index]:
-                # fsum of 1.0 * k is the exact integer sum, so this is the same float.
-                mean = sum(answered_values) / answered  # type: ignore[arg-type]
+    def _pattern_maker(self, theme_index: int) -> Callable[[tuple[int | None, ...]], ThemePattern]:
+        """What makes one theme's pattern from its raw values, with the theme's constants
+        bound once: tens of thousands of distinct patterns are made in a large batch."""
+        keying = self._keying[theme_index]
+        reverse = self._any_reverse[theme_index]
+        min_answered = self._min_answered[theme_index]
+        unit_weights = self._unit_weights[theme_index]
+        weights = self._weights[theme_index]
+        outcomes = self._outcomes[theme_index]
+
+        def make(values: tuple[int | None, ...]) -> ThemePattern:
+            keyed = tuple(map(getitem, keying, values)) if reverse else values
+            total = len(values)
+            missing = keyed.count(None)
+            listwise = None
+            if missing:
+                answered_values = [k for k in keyed if k is not None]
             else:
-                weighted = [
-                    (w, k)
-                    for w, k in zip(self._weights[theme_index], keyed, strict=True)
-                    if k is not None
-                ]
-                mean = math.fsum(w * k for w, k in weighted) / math.fsum(w for w, _ in weighted)
-        listwise = sum(answered_values) if total and answered == total else None  # type: ignore[arg-type]
-        return ThemePattern(values, keyed, answered, listwise, self._outcomes[theme_index][mean])
+                answered_values = keyed  # type: ignore[assignment]
+                listwise = sum(answered_values)
+            answered = total - missing
+            mean = None
+            # As scoring.score_theme: the weighted mean of the answered keyed values, if enough.
+            if answered and answered / total >= min_answered:
+                if unit_weights:
+                    # fsum of 1.0 * k is the exact integer sum, so this is the same float.
+                    mean = sum(answered_values) / answered
+                else:
+                    weighted = [
+                        (w, k) for w, k in zip(weights, keyed, strict=True) if k is not None
+                    ]
+                    mean = math.fsum(w * k for w, k in weighted) / math.fsum(w for w, _ in weighted)
+            return ThemePattern(values, keyed, answered, listwise, outcomes[mean])
+
+        return make
 
     def _make_outcome(self, theme_index: int, mean: float | None) -> ThemeOutcome:
         percent = None if mean is None else percent_of(self.framework, mean)
@@ -293,7 +327,7 @@ class CompiledScorer:
 
     def overall(self, patterns: Sequence[ThemePattern]) -> OverallOutcome:
         """The overall outcome of one response's theme patterns (in framework order)."""
-        return self.overalls[tuple(map(_outcomes_of, patterns))]
+        return self.overalls[tuple(map(_outcome_of, patterns))]
 
     def _make_overall(self, key: tuple[ThemeOutcome, ...]) -> OverallOutcome:
         # As scoring.overall_percent: theme-weighted mean of the scored themes' percents.
@@ -326,10 +360,12 @@ class CompiledScorer:
         cells: list[OverallCell] = list(
             map(self.cells.__getitem__, map(truediv, sums, repeat(self._all_weights)))
         )
+        incomplete = 0
         if _PARTIAL in cells:  # the few others, one by one (a memo of theme outcomes)
             for at in compress(range(len(cells)), map(is_, cells, repeat(_PARTIAL))):
-                cells[at] = self.overall([column[at] for column in patterns])
-        return OverallColumns(cells, patterns)
+                cells[at] = cell = self.overall([column[at] for column in patterns])
+                incomplete += cell.percent is not None  # some themes scored, not all
+        return OverallColumns(cells, patterns, incomplete)
 
     def score_answers(
         self, answers: Mapping[str, int | None]

@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import repeat
-from operator import attrgetter, contains, itemgetter, mul
+from itertools import compress, repeat
+from operator import is_not, itemgetter, mul
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,7 +25,9 @@ from lpc_assess.scoring.compiled import (
     ThemeOutcome,
     ThemePattern,
     _keyed_of,
+    _outcome_of,
     _total_of,
+    _values_of,
 )
 from lpc_assess.scoring.scored import ScoredChunk
 
@@ -116,28 +118,33 @@ class _ThemeSums:
         """Add `count` responses of each pattern to the sums.
 
         Distinct patterns can run into tens of thousands, so the work per
-        pattern is kept small: an outcome count and the answered cells in
-        Python, and the listwise sums as C-level dot products per indicator.
+        pattern is kept small: one pass over the patterns for the outcome
+        counts, one tally per indicator over its column of answers, and the
+        listwise sums as C-level dot products per indicator.
         """
+        patterns = list(counts)
+        weights = list(counts.values())
         by_outcome: dict[ThemeOutcome, int] = {}
-        answer_counts = self.answer_counts
-        listwise: list[ThemePattern] = []
-        weights: list[int] = []
-        for pattern, count in counts.items():
-            outcome = pattern.outcome
+        for outcome, count in zip(map(_outcome_of, patterns), weights, strict=True):
             by_outcome[outcome] = by_outcome.get(outcome, 0) + count
-            for counter, value in zip(answer_counts, pattern.values, strict=True):
-                if value is not None:
-                    counter[value] += count
-            if pattern.total is not None:
-                listwise.append(pattern)
-                weights.append(count)
         for outcome, count in by_outcome.items():
             if outcome.mean is not None:
                 self.means[outcome.mean] += count
                 self.bands[outcome.band_id] += count
+        values = list(map(_values_of, patterns))
+        odd = set(map(len, values)) - {self.k}
+        if odd:  # scored with another framework
+            raise ValueError(f"patterns of {sorted(odd)} answers in a theme of {self.k} indicators")
+        for i, counter in enumerate(self.answer_counts):
+            tally: dict[int | None, int] = {}
+            for value, count in zip(map(itemgetter(i), values), weights, strict=True):
+                tally[value] = tally.get(value, 0) + count  # None (unanswered) too
+            counter.update({v: n for v, n in tally.items() if v is not None})
+        listed = list(map(is_not, map(_total_of, patterns), repeat(None)))
+        listwise = list(compress(patterns, listed))
         if not listwise:
             return
+        weights = list(compress(weights, listed))
         self.alpha_n += sum(weights)
         for i in range(self.k):
             keyed = list(map(itemgetter(i), map(_keyed_of, listwise)))
@@ -195,9 +202,6 @@ def _sqrt_fraction(value: Fraction) -> float:
     return math.ldexp(float(root), -(shift // 2))
 
 
-_theme_percent = attrgetter("outcome.percent")
-
-
 class TeamSummary:
     """Team statistics, one scored response at a time, in memory bounded by the framework.
 
@@ -236,9 +240,7 @@ class TeamSummary:
         self._overall_counts.update(chunk.overall.cells)
         # Overall scores from only some themes (a theme with too few answers): said in the
         # report, since the team's overall mean then mixes scores over different themes.
-        percents = [map(_theme_percent, column) for column in chunk.patterns]
-        gaps = sum(map(contains, zip(*percents, strict=True), repeat(None)))
-        self.overall_incomplete += gaps - chunk.overall.percents.count(None)
+        self.overall_incomplete += chunk.overall.incomplete
         self._fold_large()
 
     def finish(self) -> None:

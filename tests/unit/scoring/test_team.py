@@ -153,6 +153,11 @@ def test_compiled_scores_are_the_reference_scores(
     assert columns.percents == [r.overall.percent for r in records]
     assert columns.band_ids == [r.overall.band_id for r in records]
     assert [c.percent for c in columns.cells] == [r.overall.percent for r in records]
+    # Overall scores that leave out a theme: counted while the cells are made, and the same
+    # when counted afresh from the patterns (as for a chunk put together from records).
+    expected = sum(1 for r in records if r.overall.percent is not None and not r.overall.complete)
+    assert columns.incomplete == expected
+    assert chunk.overall.incomplete == expected
 
 
 def test_band_boundaries_match_the_reference() -> None:

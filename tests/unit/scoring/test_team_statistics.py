@@ -208,7 +208,7 @@ def test_a_chunk_scored_with_another_framework_is_refused() -> None:
     longer = make_framework([[(False, 1.0)] * 2])
     summary = TeamSummary(longer)
     summary.add(chunk)
-    with pytest.raises(ValueError, match="zip"):
+    with pytest.raises(ValueError, match="patterns of \\[1\\] answers in a theme of 2"):
         summary.themes()
 
 
