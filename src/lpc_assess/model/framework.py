@@ -29,7 +29,7 @@ QUADRANTS = ("delegate", "guide", "excite", "direct")
 RESERVED_IDS = ("ability", "willingness", "quadrant", "quadrants", "limiting")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Scale:
     """An answer scale: whole numbers from `min` to `max`, a label for each, maybe a skip."""
 
@@ -42,7 +42,7 @@ class Scale:
         return self.labels.get(value, str(value))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class FacetItem:
     """One facet (docs/facets.md): asked once per theme, on the facet scale."""
 
@@ -53,7 +53,7 @@ class FacetItem:
     actions: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Facets:
     """The facets of a framework: their scale, the threshold of a high side, the items."""
 
@@ -74,7 +74,7 @@ def fill(text: str, title: str) -> str:
     return text.replace(PLACEHOLDER, title)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Indicator:
     """One statement of the questionnaire."""
 
@@ -86,7 +86,7 @@ class Indicator:
     actions: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Theme:
     """A group of indicators, with what the theme's facets suggest (docs/facets.md)."""
 
@@ -100,12 +100,12 @@ class Theme:
     facet_actions: dict[str, list[str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Scoring:
     min_answered: float = 0.5
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Band:
     """A named range of percents, from `from_` up to the next band's start."""
 
@@ -114,7 +114,7 @@ class Band:
     from_: float
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Resource:
     title: str
     url: str

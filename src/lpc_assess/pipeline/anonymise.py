@@ -12,7 +12,6 @@ the one stage whose memory grows with the team.
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -45,6 +44,8 @@ class Anonymiser:
     def release(self) -> Iterator[ScoredChunk]:
         """Every held response, in a random order, aliased `Respondent 1..N` in that order."""
         held, self._held = self._held, []
+        import secrets  # only an anonymised run needs the OS random source
+
         secrets.SystemRandom().shuffle(held)
         from lpc_assess.scoring.scored import ScoredChunk
 

@@ -35,6 +35,7 @@ class PeopleSeen:
 
     def __init__(self) -> None:
         self._first: dict[str, str] = {}  # key -> the input it was first read from
+        self._inputs: set[str] = set()  # the inputs those are
         self.rated_rows = 0
         self.numbered_rows = 0
 
@@ -49,7 +50,7 @@ class PeopleSeen:
             keys = {key for key in map(_key, chunk.ids, names, chunk.rows) if key}
         common = keys & self._first.keys()
         problems = []
-        if common:
+        if common and not self._inputs <= {source}:  # some were first read elsewhere
             elsewhere = {key for key in common if self._first[key] != source}
             if elsewhere:
                 rows = zip(chunk.ids, names, chunk.rows, strict=True)
@@ -59,6 +60,7 @@ class PeopleSeen:
                         by = "name" if name and name.strip() else "id"
                         problems.append(_duplicate(source, row, self._first[key], by))
         self._first.update(dict.fromkeys(keys - common, source))
+        self._inputs.add(source)
         return problems
 
     def rated(self, chunk: ScoredChunk) -> None:

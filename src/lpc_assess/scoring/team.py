@@ -230,7 +230,9 @@ class TeamSummary:
         self._overall_counts: Counter[OverallCell] = Counter()
         self._overall_n = 0
         self._overall_bands: Counter[str] = Counter()
-        self._overall_sum = Fraction(0)
+        # The exact sum of the overall percents: each is a float, a whole number over a power
+        # of two, so numerators times counts are summed per denominator (few), exactly.
+        self._overall_parts: dict[int, int] = {}
 
     def add(self, chunk: ScoredChunk) -> None:
         """Count every response of a chunk (at C speed: a Counter per column)."""
@@ -264,14 +266,14 @@ class TeamSummary:
         counter.clear()
 
     def _fold_overall(self) -> None:
-        total = self._overall_sum
+        parts = self._overall_parts
         for cell, count in self._overall_counts.items():
             if cell.percent is not None:
                 self._overall_n += count
-                total += Fraction(cell.percent) * count
+                numerator, denominator = cell.percent.as_integer_ratio()
+                parts[denominator] = parts.get(denominator, 0) + numerator * count
                 if cell.band is not None:
                     self._overall_bands[cell.band.id] += count
-        self._overall_sum = total  # exact, so the mean is correctly rounded
         self._overall_counts.clear()
 
     def _settle(self) -> None:
@@ -284,7 +286,12 @@ class TeamSummary:
     def overall_percent(self) -> float | None:
         """Mean overall percent of the responses with an overall score."""
         self._settle()
-        return float(self._overall_sum / self._overall_n) if self._overall_n else None
+        if not self._overall_n:
+            return None
+        parts = (Fraction(n, d) for d, n in self._overall_parts.items())
+        # exact, so the mean is correctly rounded
+        total = sum(parts, Fraction(0))  # pragma: no mutate (0 + Fraction is the same)
+        return float(total / self._overall_n)
 
     @property
     def overall_n(self) -> int:
