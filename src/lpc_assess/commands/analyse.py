@@ -126,7 +126,7 @@ def run_analyse(
 ) -> AnalyseResult:
     """Run `analyse`: exit code 0 fine, 1 something rejected or nothing to analyse,
     2 unusable options, 130 interrupted. `progress` makes the progress display."""
-    from lpc_assess.commands.batch import spreadsheet_options
+    from lpc_assess.inputs.columns import spreadsheet_options
     from lpc_assess.inputs.sources import expand_inputs
     from lpc_assess.model.lookup import load_framework
 

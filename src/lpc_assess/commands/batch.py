@@ -13,11 +13,12 @@ never stops the rest. Nothing here prints: `cli.py` shows the result.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
 from lpc_assess.commands.result import CommandResult
 from lpc_assess.diagnostics import Diagnostic, InputError, redacted, summary_entry
@@ -30,7 +31,7 @@ from lpc_assess.pipeline.raters import RaterFeedback
 
 if TYPE_CHECKING:
     from lpc_assess.inputs.options import CsvOptions
-    from lpc_assess.inputs.source import Source
+    from lpc_assess.inputs.source import RejectedRow, Source
     from lpc_assess.model.framework import Framework
     from lpc_assess.pipeline.consumer import Consumer
     from lpc_assess.scoring.compiled import CompiledScorer
@@ -80,6 +81,19 @@ class BatchResult(CommandResult):
     table: TeamSummary | None = None  # shown as a table when no output file was asked for
 
 
+@dataclass
+class PartResult:
+    """What one half of a file read in two counted (pipeline/halves.py)."""
+
+    summary: TeamSummary
+    people: PeopleTable
+    facets: FacetSummary | None
+    problems: list[Diagnostic]
+    problem_count: int
+    names: dict[tuple[str, int], str]
+    scored_rows: int
+
+
 class BatchRun:
     """One batch: the framework, the pipeline's consumers, and what went wrong."""
 
@@ -89,7 +103,11 @@ class BatchRun:
         framework: Framework,
         csv_options: CsvOptions,
         staging: StagingFolder | None = None,
+        *,
+        part: Path | None = None,
     ) -> None:
+        """`part`: this run is one half of a file read in two (pipeline/halves.py), and
+        its rows of the scores file go there."""
         from lpc_assess.scoring.compiled import CompiledScorer
         from lpc_assess.scoring.team import TeamSummary
 
@@ -127,10 +145,14 @@ class BatchRun:
         if options.scores is not None and not options.dry_run:
             from lpc_assess.writers.scores import open_scores
 
-            self.scores = open_scores(options.scores, framework)
+            self.scores = open_scores(options.scores, framework, part)
             self.consumers.append(self.scores)
         self.scored_rows = 0
         self.ratings = 0  # 360 responses about someone else
+        # One CSV export and nothing that needs every row in one place: it may be read
+        # in two halves at once (set by run_batch).
+        self.may_split = False
+        self.shown = ""  # the input being read, as the user named it
 
     # Problems and responses -------------------------------------------------------------
 
@@ -185,21 +207,26 @@ class BatchRun:
     def read(self, path: Path, advance: Callable[[int], None]) -> None:
         """Score every response of one input file; problems are recorded, never raised."""
         from lpc_assess.inputs.reading import display_path
-        from lpc_assess.inputs.source import RejectedRow
-        from lpc_assess.inputs.sources import open_source, read_input
+        from lpc_assess.inputs.sources import InputRead, open_source, read_input
 
         self.inputs += 1
-        shown = display_path(path)
+        self.shown = shown = display_path(path)
 
-        def rejected(row: RejectedRow) -> None:
-            self.reject(row.problems)
-            if row.name and self.anonymiser is None and len(self.names) < MAX_PROBLEMS:
-                self.names[(shown, row.row)] = row.name
+        opened: Source | None = None
 
         def opener(path: Path) -> Source:
+            if opened is not None:  # opened already, for reading in halves
+                return opened
             return open_source(path, self.framework, self.scorer, self.csv_options)
 
-        read = read_input(path, opener, advance, self.accept, rejected)
+        read = None
+        if self.may_split:
+            with contextlib.suppress(InputError):  # if so, reading it whole says why
+                opened = opener(path)
+            if opened is not None and self._halves(opened, advance):
+                read = InputRead(opened)
+        if read is None:
+            read = read_input(path, opener, advance, self.accept, self.reject_row)
         self.notes.extend(read.notes)
         if read.source is not None and read.source.ignored_columns:
             self.summary.ignored_columns.append(
@@ -213,6 +240,69 @@ class BatchRun:
         numbered = self.seen.numbered(shown)
         if numbered is not None:
             self.problem(numbered)
+
+    def reject_row(self, row: RejectedRow) -> None:
+        self.reject(row.problems)
+        if row.name and self.anonymiser is None and len(self.names) < MAX_PROBLEMS:
+            self.names[(self.shown, row.row)] = row.name
+
+    # Reading one large CSV export in two halves (pipeline/halves.py) ---------------------
+
+    def _halves(self, source: Source, advance: Callable[[int], None]) -> bool:
+        from lpc_assess.inputs.csv_export import CsvExport
+        from lpc_assess.pipeline.halves import read_in_halves
+
+        if not isinstance(source, CsvExport):
+            return False
+        done = 0
+
+        def progress(position: int) -> None:
+            nonlocal done
+            advance(position - done)
+            done = position
+
+        return read_in_halves(self, source, progress, self.options.scores)
+
+    def part(self, rows: Path | None) -> BatchRun:
+        """An empty run like this one, for one half of the input (its scores rows to `rows`)."""
+        part = BatchRun(self.options, self.framework, self.csv_options, part=rows)
+        part.scorer = self.scorer
+        part.shown = self.shown
+        return part
+
+    def result(self) -> PartResult:
+        """This half's counts, picklable: its consumers finished, its scores rows closed."""
+        for consumer in self.consumers:
+            if consumer is not self.scores:
+                consumer.finish()
+        if self.scores is not None:
+            self.scores.commit()  # a part's rows: closed in place, not renamed
+        return PartResult(
+            self.summary,
+            self.people,
+            self.facets,
+            self.problems,
+            self.problem_count,
+            self.names,
+            self.scored_rows,
+        )
+
+    def absorb(self, result: object, rows: Path | None) -> None:
+        """Add a half's result (and its scores rows) as if its chunks had come here."""
+        assert isinstance(result, PartResult)
+        self.summary.merge(result.summary)
+        self.people.merge(result.people)
+        if self.facets is not None and result.facets is not None:
+            self.facets.merge(result.facets)
+        if self.scores is not None and rows is not None:
+            self.scores.append_part(rows)
+        for problem in result.problems:
+            self.problem(problem)
+        self.problem_count += result.problem_count - len(result.problems)
+        for key, name in result.names.items():
+            if len(self.names) < MAX_PROBLEMS:
+                self.names[key] = name
+        self.scored_rows += result.scored_rows
 
     # Finishing --------------------------------------------------------------------------
 
@@ -302,45 +392,6 @@ def _made_by_out_dir(folder: Path, out_dir: Path | None) -> bool:
     return folder == out_dir or out_dir in folder.parents
 
 
-class SpreadsheetChoices(Protocol):
-    """The spreadsheet options of every command that reads responses (batch, progress, analyse)."""
-
-    @property
-    def encoding(self) -> str: ...
-    @property
-    def mapping(self) -> Path | None: ...
-    @property
-    def id_column(self) -> str | None: ...
-    @property
-    def name_column(self) -> str | None: ...
-    @property
-    def subject_column(self) -> str | None: ...
-    @property
-    def relationship_column(self) -> str | None: ...
-    @property
-    def sheet(self) -> str | None: ...
-    @property
-    def allow_missing(self) -> bool: ...
-
-
-def spreadsheet_options(options: SpreadsheetChoices, framework: Framework) -> CsvOptions:
-    """The options every source is opened with; `--map` loaded and checked (InputError)."""
-    from lpc_assess.inputs.columns import load_mapping
-    from lpc_assess.inputs.options import CsvOptions
-
-    mapping = load_mapping(options.mapping, framework) if options.mapping else {}
-    return CsvOptions(
-        encoding=options.encoding,
-        mapping=mapping,
-        id_column=options.id_column,
-        name_column=options.name_column,
-        subject_column=options.subject_column,
-        relationship_column=options.relationship_column,
-        sheet=options.sheet,
-        allow_missing=options.allow_missing,
-    )
-
-
 def run_batch(options: BatchOptions, progress: Callable[[list[Path]], Progress]) -> BatchResult:
     """Run `batch`: exit code 0 fine, 1 something rejected or nothing scored,
     2 unusable options, 130 interrupted. `progress` makes the progress display."""
@@ -348,6 +399,7 @@ def run_batch(options: BatchOptions, progress: Callable[[list[Path]], Progress])
         check_batch_outputs(options)
     except UsageError as exc:
         return BatchResult(2, [f"lpc-assess batch: {exc}"])
+    from lpc_assess.inputs.columns import spreadsheet_options
     from lpc_assess.model.lookup import load_framework
 
     try:
@@ -382,6 +434,7 @@ def run_batch(options: BatchOptions, progress: Callable[[list[Path]], Progress])
     gc.set_threshold(100_000, 50, 100)
     try:
         run = BatchRun(options, framework, csv_options, staging)
+        run.may_split = _may_split(options, files)
         for problem in missing:
             run.reject([problem])
         display = progress(files)
@@ -408,6 +461,17 @@ def run_batch(options: BatchOptions, progress: Callable[[list[Path]], Progress])
     finally:
         gc.set_threshold(*old_thresholds)
         gc.unfreeze()
+
+
+def _may_split(options: BatchOptions, files: list[Path]) -> bool:
+    """Whether the input may be read in two halves at once (pipeline/halves.py): one
+    input, and no step that needs every response in one process (anonymising holds
+    them all; person reports are written as they come)."""
+    if len(files) != 1 or options.anonymise or options.out_dir is not None:
+        return False
+    from lpc_assess.writers.files import output_target
+
+    return options.scores is None or options.dry_run or not output_target(options.scores)
 
 
 def _conclude(run: BatchRun) -> BatchResult:

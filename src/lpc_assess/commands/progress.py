@@ -18,9 +18,10 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lpc_assess.commands.batch import UsageError, spreadsheet_options
+from lpc_assess.commands.batch import UsageError
 from lpc_assess.commands.result import CommandResult
 from lpc_assess.diagnostics import InputError, row_problem
+from lpc_assess.inputs.columns import spreadsheet_options
 from lpc_assess.pipeline.cohort import KEY_WORDS, Cohort
 
 if TYPE_CHECKING:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from lpc_assess.diagnostics import InputError, did_you_mean, quote_cell
 from lpc_assess.inputs.options import CsvOptions
@@ -275,4 +276,40 @@ def match_columns(
         submitted,
         [i.id for i in framework.indicators if i.id not in found],
         facets,
+    )
+
+
+class SpreadsheetChoices(Protocol):
+    """The spreadsheet options of every command that reads responses (batch, progress, analyse)."""
+
+    @property
+    def encoding(self) -> str: ...
+    @property
+    def mapping(self) -> Path | None: ...
+    @property
+    def id_column(self) -> str | None: ...
+    @property
+    def name_column(self) -> str | None: ...
+    @property
+    def subject_column(self) -> str | None: ...
+    @property
+    def relationship_column(self) -> str | None: ...
+    @property
+    def sheet(self) -> str | None: ...
+    @property
+    def allow_missing(self) -> bool: ...
+
+
+def spreadsheet_options(options: SpreadsheetChoices, framework: Framework) -> CsvOptions:
+    """The options every source is opened with; `--map` loaded and checked (InputError)."""
+    mapping = load_mapping(options.mapping, framework) if options.mapping else {}
+    return CsvOptions(
+        encoding=options.encoding,
+        mapping=mapping,
+        id_column=options.id_column,
+        name_column=options.name_column,
+        subject_column=options.subject_column,
+        relationship_column=options.relationship_column,
+        sheet=options.sheet,
+        allow_missing=options.allow_missing,
     )

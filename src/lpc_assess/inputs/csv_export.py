@@ -9,6 +9,7 @@ quotes simply split.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Callable, Iterator
@@ -45,14 +46,20 @@ __all__ = [
 ]
 
 
+class WindowCut(Exception):
+    """The end of a window (`CsvExport.chunks(end=...)`) fell inside a quoted cell: the
+    window does not end where a row ends, and its rows are not to be used."""
+
+
 class _CsvRows:
     """`Records` as a `RowReader`: csv.Error becomes UnreadableRow with a plain reason."""
 
-    __slots__ = ("_records", "_raw")
+    __slots__ = ("_records", "_raw", "_window")
 
-    def __init__(self, records: Records, raw: BinaryIO) -> None:
+    def __init__(self, records: Records, raw: BinaryIO, *, window: bool = False) -> None:
         self._records = records
         self._raw = raw
+        self._window = window  # the text ends before the file does
 
     def read_into(self, rows: list[list[str]], count: int) -> None:
         try:
@@ -64,6 +71,8 @@ class _CsvRows:
             if "field larger" in reason:
                 reason = f"a cell is over the {MAX_CELL:,}-character limit"
             elif "unexpected end of data" in reason:
+                if self._window:
+                    raise WindowCut(reason) from None
                 reason = "the file ends inside a quoted cell (a quote is not closed)"
             raise UnreadableRow(reason) from None
 
@@ -114,6 +123,9 @@ class CsvExport(Table):
     def chunks(
         self,
         on_progress: Callable[[int], None] | None = None,
+        *,
+        start: tuple[int, int] | None = None,
+        end: int | None = None,
     ) -> Iterator[ScoredChunk | RejectedRow]:
         """Stream the data rows: `ScoredChunk`s of good rows, and a `RejectedRow` per bad one.
 
@@ -124,12 +136,28 @@ class CsvExport(Table):
         when it is a line without quotes; a row the CSV reader cannot parse (a
         quote never closed, an over-long quoted cell) ends the file with one
         problem.
+
+        A part of the file (pipeline/halves.py): `end` stops at that byte, and
+        raises WindowCut if a quoted cell runs on past it; `start`, a
+        `(byte, row number)` pair from `split_point()`, begins there instead
+        of after the header.
         """
         old_limit = csv.field_size_limit(MAX_CELL)
         try:
             with self.path.open("rb") as raw:
-                text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
-                reader = _CsvRows(Records(text, self.delimiter), raw)
+                stream: BinaryIO = raw
+                if start is not None:
+                    raw.seek(start[0])
+                if end is not None:
+                    stream = io.BufferedReader(_Window(raw, end))
+                encoding = self.encoding
+                if start is not None and codecs.lookup(encoding).name == "utf-8-sig":
+                    encoding = "utf-8"  # a U+FEFF there is text, not a byte order mark
+                text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+                reader = _CsvRows(Records(text, self.delimiter), raw, window=end is not None)
+                if start is not None:
+                    yield from self.stream(reader, start[1], on_progress, statement_row=False)
+                    return
                 try:
                     reader.read_into([], self.header_rows)  # already read and matched
                 except UnreadableRow as exc:
@@ -144,7 +172,81 @@ class CsvExport(Table):
         finally:
             csv.field_size_limit(old_limit)
         if on_progress is not None:
-            on_progress(self.size)
+            on_progress(self.size if end is None else end)
+
+    def split_point(self) -> tuple[int, int] | None:
+        """Where a second reader could start on this export: the byte just after the
+        line end nearest past the middle, and the row number there; None when the
+        file is under SPLIT_BYTES or cannot be cut safely.
+
+        A line end is a row end when an even number of quote characters comes
+        before it (quoted cells hold pairs of them). That holds for every
+        export that quotes as RFC 4180 does; for one that does not, the reader
+        of the first half finds it out (WindowCut, or another row count), and
+        the file is read whole. Lone carriage returns, which end rows too,
+        and codecs other than UTF-8 are not cut.
+        """
+        if self.size < SPLIT_BYTES or codecs.lookup(self.encoding).name not in _SPLIT_CODECS:
+            return None
+        middle = self.size // 2
+        at = quotes = rows = 0  # bytes read; quote characters and row ends among them
+        with self.path.open("rb") as raw:
+            while at <= middle + MAX_CELL:
+                block = raw.read(1 << 20)
+                if not block:
+                    return None
+                if block.count(b"\r") != block.count(b"\r\n") or block.endswith(b"\r"):
+                    return None  # a lone carriage return (or one this block cut in two)
+                if at + len(block) > middle:
+                    # Past the middle: line by line, to the first line end outside quotes.
+                    lines = block[max(0, middle - at) :].split(b"\n")
+                    head = block[: max(0, middle - at)]
+                    quotes, rows = _count(head, quotes, rows)
+                    at += len(head)
+                    for line in lines[:-1]:
+                        quotes, rows = _count(line + b"\n", quotes, rows)
+                        at += len(line) + 1
+                        if quotes % 2 == 0:
+                            return (at, rows + 1) if at < self.size else None
+                    quotes, rows = _count(lines[-1], quotes, rows)
+                    at += len(lines[-1])
+                else:
+                    quotes, rows = _count(block, quotes, rows)
+                    at += len(block)
+        return None
+
+
+def _count(text: bytes, quotes: int, rows: int) -> tuple[int, int]:
+    """Quote characters and row ends (line ends outside quotes) after `text`, given those
+    before it."""
+    parts = text.split(b'"')
+    # Outside quotes: parts[0::2] after an even number of quotes, else parts[1::2].
+    rows += sum(part.count(b"\n") for part in parts[quotes % 2 :: 2])
+    return quotes + len(parts) - 1, rows
+
+
+# A CSV export this large (about 25,000 responses) may be read in two halves at once.
+SPLIT_BYTES = 8 << 20
+_SPLIT_CODECS = ("utf-8", "utf-8-sig")
+
+
+class _Window(io.RawIOBase):
+    """A binary file seen up to byte `end`: the text of the first half (pipeline/halves.py)."""
+
+    def __init__(self, raw: BinaryIO, end: int) -> None:
+        super().__init__()
+        self._raw = raw
+        self._end = end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        left = self._end - self._raw.tell()
+        if left <= 0:
+            return 0
+        read: int = self._raw.readinto(memoryview(buffer)[:left])  # type: ignore[attr-defined]
+        return read
 
 
 def _never_surrogates(encoding: str) -> bool:

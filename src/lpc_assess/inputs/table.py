@@ -136,6 +136,7 @@ class Table:
         self._problems: list[Diagnostic] = missing
         self._notes: list[str] = []
         self._seen = False  # a response or a rejected row below the header
+        self.last_row = 0  # the number of the last row `stream()` read to its end
         self.answer_columns: list[int] = []
         self.plans: list[_ThemePlan] = []
         for t, theme in enumerate(framework.themes):
@@ -295,6 +296,7 @@ class Table:
                 break
             if on_progress is not None:
                 on_progress(reader.position())
+        self.last_row = row_number  # of the last row read (pipeline/halves.py checks it)
         if not self._seen:
             self._no_responses()
 

@@ -44,6 +44,12 @@ class PeopleTable:
                     )
                 )
 
+    def merge(self, other: PeopleTable) -> None:
+        """Another part's people after these, as if its chunks had come next."""
+        self.total += other.total
+        room = PEOPLE_LIMIT + 1 - len(self.rows)
+        self.rows.extend(other.rows[: max(room, 0)])
+
     @property
     def shown(self) -> bool:
         """Anonymised reports have no people table: a row of scores can point to one person."""

@@ -144,6 +144,17 @@ class FacetSummary:
         for counts in self._themes:
             counts.fold()
 
+    def merge(self, other: FacetSummary) -> None:
+        """Add the counts of another part of the same responses (pipeline/halves.py)."""
+        self.finish()
+        other.finish()
+        self.responses += other.responses
+        for mine, theirs in zip(self._themes, other._themes, strict=True):
+            for counter, more in zip(mine.values, theirs.values, strict=True):
+                counter.update(more)
+            mine.quadrants.update(theirs.quadrants)
+            mine.limiting.update(theirs.limiting)
+
     def themes(self) -> list[ThemeFacetStats]:
         """Per-theme facet statistics, in framework order."""
         return [counts.stats() for counts in self._themes]

@@ -114,6 +114,20 @@ class _ThemeSums:
         self.item_squares = [0] * self.k
         self.answer_counts = [Counter() for _ in range(self.k)]
 
+    def merge(self, other: _ThemeSums) -> None:
+        """Add another part's exact sums to these."""
+        if other.k != self.k:
+            raise ValueError(f"sums of {other.k} indicators added to sums of {self.k}")
+        self.means.update(other.means)
+        self.bands.update(other.bands)
+        self.alpha_n += other.alpha_n
+        _add_into(self.item_sum, other.item_sum)
+        _add_into(self.item_squares, other.item_squares)
+        self.total_sum += other.total_sum
+        self.total_squares += other.total_squares
+        for mine, theirs in zip(self.answer_counts, other.answer_counts, strict=True):
+            mine.update(theirs)
+
     def fold(self, counts: Mapping[ThemePattern, int]) -> None:
         """Add `count` responses of each pattern to the sums.
 
@@ -155,6 +169,11 @@ class _ThemeSums:
         weighted = list(map(mul, weights, totals))
         self.total_sum += sum(weighted)
         self.total_squares += sum(map(mul, weighted, totals))
+
+
+def _add_into(mine: list[int], theirs: Sequence[int]) -> None:
+    for i, value in enumerate(theirs):
+        mine[i] += value
 
 
 def sample_variance(n: int, total: int | Fraction, squares: int | Fraction) -> Fraction:
@@ -248,6 +267,22 @@ class TeamSummary:
     def finish(self) -> None:
         """Fold what is still counted into the exact sums."""
         self._settle()
+
+    def merge(self, other: TeamSummary) -> None:
+        """Add the statistics of another part of the same responses (pipeline/halves.py):
+        the same numbers as if this summary had been given its chunks too."""
+        self._settle()
+        other._settle()
+        self.responses += other.responses
+        self.rejected += other.rejected
+        self.overall_incomplete += other.overall_incomplete
+        for mine, theirs in zip(self._sums, other._sums, strict=True):
+            mine.merge(theirs)
+        self._overall_n += other._overall_n
+        self._overall_bands.update(other._overall_bands)
+        for denominator, numerator in other._overall_parts.items():
+            parts = self._overall_parts
+            parts[denominator] = parts.get(denominator, 0) + numerator
 
     def _fold_large(self) -> None:
         # Identical patterns are shared objects, so these counters stay small unless

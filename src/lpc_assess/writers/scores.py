@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from bisect import bisect_right
 from itertools import accumulate
@@ -108,6 +109,8 @@ class ScoresWriter(Protocol):
 
     def finish(self) -> None: ...
 
+    def append_part(self, part: Path) -> None: ...
+
     def commit(self) -> None: ...
 
     def abort(self) -> None: ...
@@ -120,13 +123,19 @@ class _StreamedFile:
     folder, FIFO or socket is refused with an OSError (see `files.output_target`).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, part: Path | None = None) -> None:
         from lpc_assess.writers.files import open_in_place, output_target
 
         self.path = path
         self._tmp: Path | None = None
+        self._part = part is not None
+        self.handle: IO[str]
+        if part is not None:  # the rows of one part of the batch, for `append_part`
+            self._tmp = part  # made 0600 by whoever chose it (pipeline/halves.py)
+            self.handle = open(part, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            return
         if output_target(path):
-            self.handle: IO[str] = open(  # noqa: SIM115
+            self.handle = open(  # noqa: SIM115
                 open_in_place(path), "w", encoding="utf-8", newline=""
             )
             return
@@ -139,8 +148,15 @@ class _StreamedFile:
     def finish(self) -> None:
         """Nothing to do: the batch commits the file with its other outputs."""
 
+    def append_part(self, part: Path) -> None:
+        """The rows a writer made with `part=` streamed there, after the rows so far
+        (pipeline/halves.py); the part file is removed."""
+        with open(part, encoding="utf-8", newline="") as rows:
+            shutil.copyfileobj(rows, self.handle, 1 << 20)
+        part.unlink()
+
     def commit(self) -> None:
-        if self._tmp is None:  # a device, written in place
+        if self._tmp is None or self._part:  # a device, written in place; or a part's rows
             self.handle.close()
             return
         self.handle.flush()
@@ -159,10 +175,11 @@ class _StreamedFile:
 class CsvScoresWriter(_StreamedFile):
     """The scores file as CSV (UTF-8, comma, CRLF), with formula cells neutralised."""
 
-    def __init__(self, path: Path, framework: Framework) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, framework: Framework, part: Path | None = None) -> None:
+        super().__init__(path, part)
         self._write = self.handle.write
-        self._write(",".join(score_columns(framework)) + "\r\n")
+        if part is None:
+            self._write(",".join(score_columns(framework)) + "\r\n")
         # Text of each shared theme outcome and overall cell, made once (capped).
         self._themes: Memo[ThemeOutcome, str] = Memo(_theme_cells)
         self._ends: Memo[OverallCell, str] = Memo(_row_end)
@@ -233,8 +250,8 @@ class JsonlScoresWriter(_StreamedFile):
     Values are typed (numbers, null) and not neutralised: JSON is read by programs.
     """
 
-    def __init__(self, path: Path, framework: Framework) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, framework: Framework, part: Path | None = None) -> None:
+        super().__init__(path, part)
         self._keys = [json.dumps(k) for k in score_columns(framework)[2:]]
         self._tails: dict[OverallOutcome, str] = {}
         self._facets: FacetCells | None = None
@@ -268,8 +285,12 @@ class JsonlScoresWriter(_StreamedFile):
             self.handle.write(line)
 
 
-def open_scores(path: Path, framework: Framework) -> ScoresWriter:
-    """A streaming writer for `--scores`, by extension: `.jsonl` is JSON Lines, else CSV."""
+def open_scores(path: Path, framework: Framework, part: Path | None = None) -> ScoresWriter:
+    """A streaming writer for `--scores`, by extension: `.jsonl` is JSON Lines, else CSV.
+
+    With `part`, the rows go to that file instead, without a header, for the
+    writer of the whole file to `append_part` (pipeline/halves.py).
+    """
     if path.suffix.lower() in (".jsonl", ".ndjson"):
-        return JsonlScoresWriter(path, framework)
-    return CsvScoresWriter(path, framework)
+        return JsonlScoresWriter(path, framework, part)
+    return CsvScoresWriter(path, framework, part)
