@@ -86,7 +86,10 @@ def read_in_halves(
         if folder is not None and scores is not None:
             rows = [_private_file(folder, scores) for _ in range(2)]
         first, second = whole.part(rows[0]), whole.part(rows[1])
-        child = _Child(lambda: _fill(second, source.chunks(start=(start, row))))
+        try:
+            child = _Child(lambda: _fill(second, source.chunks(start=(start, row))))
+        except OSError:  # no process to spare (EAGAIN, ENOMEM): one reader will do
+            return False
         try:
             _fill(first, source.chunks(progress, end=start))
             if source.last_row != row - 1:
@@ -132,7 +135,12 @@ class _Child:
 
     def __init__(self, work: Callable[[], Part]) -> None:
         read_end, write_end = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if self.pid == 0:  # the child: never returns
             os.close(read_end)
             code = 1
