@@ -192,7 +192,7 @@ class CsvExport(Table):
         at = quotes = rows = 0  # bytes read; quote characters and row ends among them
         with self.path.open("rb") as raw:
             while at <= middle + MAX_CELL:
-                block = raw.read(1 << 20)
+                block = raw.read(1 << 18)
                 if not block:
                     return None
                 if block.count(b"\r") != block.count(b"\r\n") or block.endswith(b"\r"):

@@ -152,7 +152,7 @@ class _StreamedFile:
         """The rows a writer made with `part=` streamed there, after the rows so far
         (pipeline/halves.py); the part file is removed."""
         with open(part, encoding="utf-8", newline="") as rows:
-            shutil.copyfileobj(rows, self.handle, 1 << 20)
+            shutil.copyfileobj(rows, self.handle, 1 << 16)
         part.unlink()
 
     def commit(self) -> None:
