@@ -1,6 +1,6 @@
 """A large CSV export read by two processes at once, one half each, then put together.
 
-`batch` of a single CSV export of 8 MiB or more (about 25,000 responses), on a
+`batch` of a single CSV export of 1 MiB or more (about 3,500 responses), on a
 machine with two or more cores, reads it in two halves: this process the
 first, a forked child the second. Each half goes into a part of the batch of
 its own (team statistics, people, problems, and its rows of the scores file

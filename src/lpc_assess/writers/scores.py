@@ -151,8 +151,9 @@ class _StreamedFile:
     def append_part(self, part: Path) -> None:
         """The rows a writer made with `part=` streamed there, after the rows so far
         (pipeline/halves.py); the part file is removed."""
-        with open(part, encoding="utf-8", newline="") as rows:
-            shutil.copyfileobj(rows, self.handle, 1 << 16)
+        self.handle.flush()  # the text so far, then the part's bytes after it
+        with open(part, "rb") as rows:
+            shutil.copyfileobj(rows, self.handle.buffer, 1 << 16)  # type: ignore[attr-defined]
         part.unlink()
 
     def commit(self) -> None:
