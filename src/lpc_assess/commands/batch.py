@@ -261,7 +261,10 @@ class BatchRun:
             advance(position - done)
             done = position
 
-        return read_in_halves(self, source, progress, self.options.scores)
+        if read_in_halves(self, source, progress, self.options.scores):
+            return True
+        advance(-done)  # read whole after all: from the start again
+        return False
 
     def part(self, rows: Path | None) -> BatchRun:
         """An empty run like this one, for one half of the input (its scores rows to `rows`)."""

@@ -46,6 +46,10 @@ class Part(Protocol):
         """What the part counted, picklable (its rows of the scores file closed)."""
         ...
 
+    def abort(self) -> None:
+        """Close its rows of the scores file, and remove them."""
+        ...
+
 
 class Whole(Protocol):
     """The batch the halves are added to."""
@@ -81,11 +85,13 @@ def read_in_halves(
     start, row = cut
     folder = None if scores is None else (scores.parent if str(scores.parent) else Path("."))
     rows: list[Path | None] = [None, None]
+    parts: list[Part] = []
     done = False
     try:
         if folder is not None and scores is not None:
             rows = [_private_file(folder, scores) for _ in range(2)]
         first, second = whole.part(rows[0]), whole.part(rows[1])
+        parts = [first, second]
         try:
             child = _Child(lambda: _fill(second, source.chunks(start=(start, row))))
         except OSError:  # no process to spare (EAGAIN, ENOMEM): one reader will do
@@ -106,6 +112,8 @@ def read_in_halves(
         whole.absorb(theirs, rows[1])
         done = True
     finally:
+        for part in parts:
+            part.abort()  # this process's handles on the rows files closed
         for path in rows:
             if path is not None:
                 with contextlib.suppress(OSError):
