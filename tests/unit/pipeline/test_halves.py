@@ -288,3 +288,19 @@ def test_ctrl_c_in_the_first_half_leaves_nothing_behind(
     assert list(out.iterdir()) == []  # no scores, no summary, no part files
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # the child was stopped and reaped
+
+
+def test_the_people_table_of_two_halves_is_that_of_one(tmp_path: Path) -> None:
+    from lpc_assess.pipeline.people import PEOPLE_LIMIT, PeopleTable, PersonRow
+
+    def table(ids: range) -> PeopleTable:
+        people = PeopleTable()
+        people.rows = [PersonRow(str(i), None, [], None) for i in ids][: PEOPLE_LIMIT + 1]
+        people.total = len(ids)
+        return people
+
+    for cut in (0, 10, PEOPLE_LIMIT, PEOPLE_LIMIT + 5):
+        first, whole = table(range(cut)), table(range(PEOPLE_LIMIT + 40))
+        first.merge(table(range(cut, PEOPLE_LIMIT + 40)))
+        assert [r.id for r in first.rows] == [r.id for r in whole.rows]
+        assert first.total == whole.total and first.shown == whole.shown

@@ -292,3 +292,16 @@ def test_counts_include_zeros_and_a_lone_answer_has_no_sd(mini: Framework) -> No
     }
     assert data["planning"]["know"] == {"n": 0, "mean": None, "sd": None}
     assert summary.responses == 1
+
+
+def test_two_facet_summaries_merged_are_one_of_everything(mini: Framework) -> None:
+    """A batch read in two halves merges the halves' facet counts (pipeline/halves.py)."""
+    people = _random_people(13, 150)
+    whole, first, second = FacetSummary(mini), FacetSummary(mini), FacetSummary(mini)
+    whole.add(_chunk(mini, people))
+    first.add(_chunk(mini, people[:70]))
+    second.add(_chunk(mini, people[70:]))
+    first.merge(second)
+    whole.finish()
+    assert first.to_json() == whole.to_json()
+    assert first.responses == whole.responses

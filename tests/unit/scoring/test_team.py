@@ -464,3 +464,37 @@ def test_alpha_on_the_bfi_data_set() -> None:
     a1 = [int(r["A1"]) for r in rows if r["A1"] != "NA"]
     assert first.n == len(a1)
     assert first.counts == {v: a1.count(v) for v in range(1, 7)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), cut=st.integers(0, 60), blank=st.sampled_from([0.0, 0.4]))
+def test_two_summaries_merged_are_one_summary_of_everything(
+    seed: int, cut: int, blank: float
+) -> None:
+    """What a batch read in two halves relies on (pipeline/halves.py): every figure of
+    the merged summary is that of one summary given every chunk."""
+    framework = make_framework(
+        [[(False, 1.0), (True, 1.0), (False, 2.0)], [(True, 1.0)] * 4, [(False, 0.5)] * 2],
+        theme_weights=[1.0, 2.0, 0.5],
+    )
+    scorer = CompiledScorer(framework)
+    rng = random.Random(seed)
+    chunks = [single(scorer, random_answers(framework, rng, blank), f"p{i}") for i in range(60)]
+    whole, first, second = TeamSummary(framework), TeamSummary(framework), TeamSummary(framework)
+    for i, chunk in enumerate(chunks):
+        whole.add(chunk)
+        (first if i < cut else second).add(chunk)
+    first.rejected, second.rejected, whole.rejected = 2, 3, 5
+    first.merge(second)
+    assert first.to_json() == whole.to_json()
+    assert first.overall_percent == whole.overall_percent
+    assert first.overall_n == whole.overall_n and first.overall_bands == whole.overall_bands
+    assert first.overall_incomplete == whole.overall_incomplete
+    assert [s.alpha_n for s in first.themes()] == [s.alpha_n for s in whole.themes()]
+
+
+def test_summaries_of_other_frameworks_are_not_merged() -> None:
+    one = TeamSummary(make_framework([[(False, 1.0)] * 2]))
+    other = TeamSummary(make_framework([[(False, 1.0)] * 3]))
+    with pytest.raises(ValueError, match="sums of 3 indicators added to sums of 2"):
+        one.merge(other)
