@@ -277,6 +277,14 @@ def test_ctrl_c_in_the_first_half_leaves_nothing_behind(
         return real(part, items)
 
     monkeypatch.setattr(halves, "_fill", interrupted)
+    children: list[int] = []
+    start_child = halves._Child.__init__
+
+    def remember(self, work):  # type: ignore[no-untyped-def]
+        start_child(self, work)
+        children.append(self.pid)
+
+    monkeypatch.setattr(halves._Child, "__init__", remember)
     out = tmp_path / "out"
     out.mkdir()
     result = runner.invoke(
@@ -286,8 +294,9 @@ def test_ctrl_c_in_the_first_half_leaves_nothing_behind(
     assert result.exit_code == 130
     assert "interrupted: nothing was written" in result.output
     assert list(out.iterdir()) == []  # no scores, no summary, no part files
+    assert len(children) == 1
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # the child was stopped and reaped
+        os.waitpid(children[0], os.WNOHANG)  # the child was stopped and reaped
 
 
 def test_the_people_table_of_two_halves_is_that_of_one(tmp_path: Path) -> None:
