@@ -250,34 +250,26 @@ class BatchRun:
 
     def _halves(self, source: Source, advance: Callable[[int], None]) -> bool:
         from lpc_assess.inputs.csv_export import CsvExport
+        from lpc_assess.inputs.sources import ByteProgress
         from lpc_assess.pipeline.halves import read_in_halves
 
         if not isinstance(source, CsvExport):
             return False
-        done = 0
-
-        def progress(position: int) -> None:
-            nonlocal done
-            advance(position - done)
-            done = position
-
+        progress = ByteProgress(advance)
         if read_in_halves(self, source, progress, self.options.scores):
             return True
-        advance(-done)  # read whole after all: from the start again
+        progress.rewind()  # read whole after all: from the start again
         return False
 
     def part(self, rows: Path | None) -> BatchRun:
         """An empty run like this one, for one half of the input (its scores rows to `rows`)."""
         part = BatchRun(self.options, self.framework, self.csv_options, part=rows)
-        part.scorer = self.scorer
         part.shown = self.shown
         return part
 
     def result(self) -> PartResult:
         """This half's counts, picklable: its consumers finished, its scores rows closed."""
-        for consumer in self.consumers:
-            if consumer is not self.scores:
-                consumer.finish()
+        self._finish_consumers()
         if self.scores is not None:
             self.scores.commit()  # a part's rows: closed in place, not renamed
         return PartResult(
@@ -315,9 +307,7 @@ class BatchRun:
             for chunk in self.anonymiser.release():
                 for consumer in self.consumers:
                     consumer.add(chunk)
-        for consumer in self.consumers:
-            if consumer is not self.scores:  # the scores file is committed with the outputs
-                consumer.finish()
+        self._finish_consumers()
         if self.raters is not None:
             self.raters.finish()
             self.notes.extend(self.raters.messages)
@@ -326,6 +316,11 @@ class BatchRun:
         anonymised = self.anonymiser is not None
         self.summary.errors = [_error_entry(p, anonymised, i) for i, p in enumerate(self.problems)]
         self.summary.errors_omitted = self.problem_count - len(self.problems)
+
+    def _finish_consumers(self) -> None:
+        for consumer in self.consumers:
+            if consumer is not self.scores:  # the scores file is committed with the outputs
+                consumer.finish()
 
     def abort(self) -> None:
         """Leave every output as it was: no scores file, nothing new in --out-dir."""

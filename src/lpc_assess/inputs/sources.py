@@ -110,6 +110,22 @@ class InputRead:
         return self.source.problems if self.source is not None and not self.failure else []
 
 
+class ByteProgress:
+    """A source's `on_progress` (bytes read so far) as the steps `advance` takes."""
+
+    def __init__(self, advance: Callable[[int], None]) -> None:
+        self.advance = advance
+        self.done = 0
+
+    def __call__(self, position: int) -> None:
+        self.advance(position - self.done)
+        self.done = position
+
+    def rewind(self) -> None:
+        """Back to nothing read (the input is read again from its start)."""
+        self(0)
+
+
 def read_input(
     path: Path,
     opener: Callable[[Path], Source],
@@ -126,13 +142,7 @@ def read_input(
     from lpc_assess.diagnostics import InputError
     from lpc_assess.inputs.source import RejectedRow
 
-    done = 0
-
-    def progress(position: int) -> None:
-        nonlocal done
-        advance(position - done)
-        done = position
-
+    progress = ByteProgress(advance)
     source = None
     try:
         source = opener(path)

@@ -83,13 +83,12 @@ def read_in_halves(
     if cut is None:
         return False
     start, row = cut
-    folder = None if scores is None else (scores.parent if str(scores.parent) else Path("."))
     rows: list[Path | None] = [None, None]
     parts: list[Part] = []
     done = False
     try:
-        if folder is not None and scores is not None:
-            rows = [_private_file(folder, scores) for _ in range(2)]
+        if scores is not None:
+            rows = [_private_file(scores) for _ in range(2)]
         first, second = whole.part(rows[0]), whole.part(rows[1])
         parts = [first, second]
         try:
@@ -131,9 +130,9 @@ def _fill(part: Part, items: Iterator[ScoredChunk | RejectedRow]) -> Part:
     return part
 
 
-def _private_file(folder: Path, beside: Path) -> Path:
+def _private_file(beside: Path) -> Path:
     """An empty file only this user can read, next to the scores file (same disk)."""
-    fd, name = tempfile.mkstemp(prefix=f".{beside.name}.", suffix=".part", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=f".{beside.name}.", suffix=".part", dir=beside.parent)
     os.close(fd)
     return Path(name)
 

@@ -280,8 +280,8 @@ class TeamSummary:
             mine.merge(theirs)
         self._overall_n += other._overall_n
         self._overall_bands.update(other._overall_bands)
+        parts = self._overall_parts
         for denominator, numerator in other._overall_parts.items():
-            parts = self._overall_parts
             parts[denominator] = parts.get(denominator, 0) + numerator
 
     def _fold_large(self) -> None:
